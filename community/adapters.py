@@ -1,0 +1,16 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from django.utils import translation
+
+from .services import username_from
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request, user, form, commit=True):
+        # The name and language are known before the username is generated from them.
+        user.display_name = form.cleaned_data.get("display_name", "").strip()
+        language = translation.get_language() or "en"
+        user.preferred_language = language.split("-")[0]
+        return super().save_user(request, user, form, commit=commit)
+
+    def populate_username(self, request, user):
+        user.username = username_from(user.display_name or user.email.split("@")[0])

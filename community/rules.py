@@ -1,0 +1,39 @@
+"""Permission predicates shared by views, templates and the admin."""
+
+import rules
+
+from .enums import FACILITATORS_GROUP, GUIDE_EDITORS_GROUP, MemberState
+
+
+@rules.predicate
+def is_approved_member(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.state == MemberState.APPROVED)
+
+
+def _in_group(user, name: str) -> bool:
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    # Cache the group names on the user object: templates ask several times per page.
+    cached = getattr(user, "_group_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._group_names = cached
+    return name in cached
+
+
+@rules.predicate
+def is_facilitator(user) -> bool:
+    return _in_group(user, FACILITATORS_GROUP)
+
+
+@rules.predicate
+def is_guide_editor(user) -> bool:
+    return _in_group(user, GUIDE_EDITORS_GROUP)
+
+
+is_member = is_approved_member | is_facilitator
+
+rules.add_perm("community.view_members", is_member)
+rules.add_perm("community.approve_members", is_facilitator)

@@ -1,0 +1,11 @@
+"""The Celery application: Redis broker, JSON messages, schedules from the database."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("keepinpact")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

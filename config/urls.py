@@ -1,0 +1,27 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from community import views as community_views
+
+from .health import healthz
+
+# The admin signs in through the accounts pages, so it shares their rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Keep in Pact"
+admin.site.site_title = "Keep in Pact"
+
+urlpatterns = [
+    path("", community_views.home, name="home"),
+    path("privacy/", community_views.privacy, name="privacy"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("members/", include("community.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

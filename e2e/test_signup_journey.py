@@ -1,0 +1,31 @@
+import re
+
+import pytest
+from django.core import mail
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_visitor_signs_up_confirms_email_waits_for_approval_and_signs_out(page, live_server):
+    page.goto("/")
+    page.get_by_role("link", name="Join the community").first.click()
+
+    page.get_by_label("Your name").fill("Nadia Benali")
+    page.get_by_label("Email").fill("nadia@example.org")
+    page.get_by_placeholder("Password", exact=True).fill("partnerships-are-built-slowly")
+    page.get_by_placeholder("Password (again)").fill("partnerships-are-built-slowly")
+    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("heading", name="Verify Your Email Address").wait_for()
+
+    assert [m.to for m in mail.outbox] == [["nadia@example.org"]]
+    path = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+/)", mail.outbox[0].body).group(1)
+    page.goto(path)
+    page.get_by_role("button", name="Confirm").click()
+
+    page.get_by_role("heading", name=re.compile("a facilitator will approve you soon")).wait_for()
+    assert page.url == f"{live_server.url}/members/waiting/"
+
+    page.get_by_role("link", name="Sign out").click()
+    page.get_by_role("button", name="Sign Out").click()
+    page.get_by_role("navigation").get_by_role("link", name="Sign in").wait_for()
+    assert page.url == f"{live_server.url}/"
