@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django_countries.fields import CountryField
 from django.utils.translation import gettext_lazy as _
 
 from .enums import MemberState, NotificationKind
@@ -47,6 +48,14 @@ class User(AbstractUser):
         related_name="+",
     )
     state_message = models.TextField(_("message sent with the last membership change"), blank=True)
+    organisation = models.ForeignKey(
+        "community.Organisation",
+        verbose_name=_("centre"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
 
     notify_reminders = models.BooleanField(_("meeting reminders"), default=True)
     notify_meeting_changes = models.BooleanField(_("meeting changes and cancellations"), default=True)
@@ -78,3 +87,25 @@ class User(AbstractUser):
             NotificationKind.GUIDE_UPDATES: "notify_guide_updates",
         }.get(kind)
         return True if field is None else getattr(self, field)
+
+
+class Organisation(models.Model):
+    """A centre of the network (or the network-level facilitating team)."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_network_team = models.BooleanField(
+        _("network-level team"), default=False, help_text=_("The facilitating team of the network, not a centre.")
+    )
+
+    class Meta:
+        verbose_name = _("centre")
+        verbose_name_plural = _("centres")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 
 from . import extensions
+from .access import member_required
 from .rules import is_member
 
 
@@ -25,3 +26,14 @@ def waiting(request):
 
 def privacy(request):
     return render(request, "community/privacy.html")
+
+
+@member_required
+def search(request):
+    """Search across themes, guide entries, meetings and members: each app answers for its own."""
+    query = request.GET.get("q", "").strip()[:200]
+    results = extensions.collect("search", query, request.user) if len(query) >= 2 else []
+    groups: dict[str, list] = {}
+    for result in results:
+        groups.setdefault(str(result["kind"]), []).append(result)
+    return render(request, "community/search.html", {"query": query, "groups": groups, "count": len(results)})

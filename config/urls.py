@@ -19,7 +19,11 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("search/", community_views.search, name="search"),
     path("members/", include("community.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("themes/", include("themes.urls")),
+    path("guide/", include("guide.urls")),
     path("admin/", admin.site.urls),
 ]
 
