@@ -27,7 +27,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     def groups(self, create, extracted, **kwargs):
         if create and extracted:
             for name in extracted:
-                self.groups.add(Group.objects.get(name=name))
+                # get_or_create: transactional tests flush the groups the migrations made.
+                self.groups.add(Group.objects.get_or_create(name=name)[0])
 
 
 def facilitator(**kwargs) -> User:
