@@ -9,6 +9,9 @@ without its system libraries; the view then answers with a clear error page.
 """
 
 import hashlib
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -18,6 +21,7 @@ from . import selectors
 
 CACHE_PREFIX = "guide:pdf:"
 CACHE_SECONDS = 60 * 60 * 24 * 30
+STYLESHEET = "css/guide.print.css"
 
 
 class PdfUnavailable(Exception):
@@ -33,25 +37,31 @@ def guide_html(*, base_url: str) -> str:
         )
 
 
-def fingerprint(html: str) -> str:
-    return hashlib.sha256(html.encode()).hexdigest()[:32]
+def print_stylesheet() -> str:
+    path = finders.find(STYLESHEET)
+    return Path(path).read_text() if path else ""
 
 
-def _render_pdf(html: str, *, base_url: str) -> bytes:
+def fingerprint(html: str, css: str) -> str:
+    return hashlib.sha256(html.encode() + b"\0" + css.encode()).hexdigest()[:32]
+
+
+def _render_pdf(html: str, *, css: str, base_url: str) -> bytes:
     try:
-        from weasyprint import HTML
+        from weasyprint import CSS, HTML
     except (ImportError, OSError) as exc:  # OSError: the Python package is there, its C libraries are not.
         raise PdfUnavailable(str(exc)) from exc
-    return HTML(string=html, base_url=base_url).write_pdf()
+    return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(string=css)])
 
 
 def guide_pdf(*, base_url: str) -> tuple[bytes, str]:
     """Return the PDF of the published guide and its fingerprint, building it only when the guide changed."""
     html = guide_html(base_url=base_url)
-    key = fingerprint(html)
+    css = print_stylesheet()
+    key = fingerprint(html, css)
     data = cache.get(CACHE_PREFIX + key)
     if data is None:
-        data = _render_pdf(html, base_url=base_url)
+        data = _render_pdf(html, css=css, base_url=base_url)
         cache.set(CACHE_PREFIX + key, data, CACHE_SECONDS)
     return data, key
 
