@@ -211,8 +211,10 @@ def contribution_delete_draft(*, contribution: Contribution, by) -> None:
         locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
         if locked.author_id != by.pk or locked.state != S.DRAFT:
             raise NotEditableError(_("Only a draft can be deleted."))
-        Contribution.history.filter(id=locked.pk).delete()
+        pk = locked.pk
         locked.delete()
+        # After the delete, which writes one last history record.
+        Contribution.history.filter(id=pk).delete()
 
 
 # States whose text stays in the guide when its author leaves (credited anonymously).
@@ -225,8 +227,8 @@ def contributions_erase_author(*, user) -> None:
     with transaction.atomic():
         mine = Contribution.objects.select_for_update().filter(author=user)
         removed = list(mine.exclude(state__in=KEPT_ON_ERASURE).values_list("pk", flat=True))
+        Contribution.objects.filter(pk__in=removed).delete()  # a queryset delete writes no history
         Contribution.history.filter(id__in=removed).delete()
-        Contribution.objects.filter(pk__in=removed).delete()
         kept = list(mine.values_list("pk", flat=True))
         Contribution.objects.filter(pk__in=kept).update(author=None, credit=Credit.ANONYMOUS)
         Contribution.history.filter(id__in=kept).update(author=None, credit=Credit.ANONYMOUS)
