@@ -28,7 +28,19 @@ STALE_MESSAGE = _(
 class ContributionAdminForm(forms.ModelForm):
     class Meta:
         model = Contribution
-        fields = "__all__"
+        fields = [
+            "title",
+            "kind",
+            "chapter",
+            "order",
+            "body",
+            "version",
+            "centre",
+            "credit",
+            "source_theme",
+            "source_meeting",
+            "source_resource",
+        ]
         widgets = {"version": forms.HiddenInput}
 
     def clean(self):
@@ -144,7 +156,10 @@ class ContributionAdmin(SimpleHistoryAdmin):
                 for contribution in queryset.order_by("pk"):
                     try:
                         services.contribution_editor_action(
-                            contribution=contribution, action=action, by=request.user, comment=form.cleaned_data["comment"]
+                            contribution=contribution,
+                            action=action,
+                            by=request.user,
+                            comment=form.cleaned_data["comment"],
                         )
                     except services.TransitionError as exc:
                         refused.append(str(exc))

@@ -20,9 +20,7 @@ class ContributionForm(forms.ModelForm):
         label=_("I agree that this text is published in the guide under its licence (CC BY-SA 4.0)."),
         error_messages={"required": _("The guide can only publish texts whose authors agree to its licence.")},
     )
-    credit = forms.ChoiceField(
-        label=_("Credit"), choices=Credit.choices, widget=forms.RadioSelect, initial=Credit.NAME
-    )
+    credit = forms.ChoiceField(label=_("Credit"), choices=Credit.choices, widget=forms.RadioSelect, initial=Credit.NAME)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:

@@ -87,4 +87,3 @@ def seed_demo(stdout) -> None:
     from .seed import seed_guide
 
     seed_guide(stdout)
-

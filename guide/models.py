@@ -122,6 +122,9 @@ class Contribution(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return f"{self.chapter.get_absolute_url()}#entry-{self.pk}"
+
     @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
@@ -129,9 +132,6 @@ class Contribution(models.Model):
     @property
     def is_anonymous(self) -> bool:
         return self.credit == Credit.ANONYMOUS or self.author_id is None
-
-    def get_absolute_url(self) -> str:
-        return f"{self.chapter.get_absolute_url()}#entry-{self.pk}"
 
 
 class ContributionTransition(models.Model):

@@ -9,10 +9,10 @@ without its system libraries; the view then answers with a clear error page.
 """
 
 import hashlib
+import logging
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -51,6 +51,8 @@ def _render_pdf(html: str, *, css: str, base_url: str) -> bytes:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as exc:  # OSError: the Python package is there, its C libraries are not.
         raise PdfUnavailable(str(exc)) from exc
+    # Its progress messages ("Step 5 - Creating layout - Page 3") would flood the logs.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(string=css)])
 
 
@@ -64,4 +66,3 @@ def guide_pdf(*, base_url: str) -> tuple[bytes, str]:
         data = _render_pdf(html, css=css, base_url=base_url)
         cache.set(CACHE_PREFIX + key, data, CACHE_SECONDS)
     return data, key
-

@@ -119,8 +119,20 @@ PARAGRAPHS = [
 ]
 
 # Every state of the workflow, published ones most often: the demo guide must have content.
-STATE_CYCLE = [S.PUBLISHED, S.PUBLISHED, S.SUBMITTED, S.PUBLISHED, S.IN_REVIEW, S.PUBLISHED, S.CHANGES_REQUESTED,
-               S.ACCEPTED, S.PUBLISHED, S.DRAFT, S.PUBLISHED, S.REJECTED]
+STATE_CYCLE = [
+    S.PUBLISHED,
+    S.PUBLISHED,
+    S.SUBMITTED,
+    S.PUBLISHED,
+    S.IN_REVIEW,
+    S.PUBLISHED,
+    S.CHANGES_REQUESTED,
+    S.ACCEPTED,
+    S.PUBLISHED,
+    S.DRAFT,
+    S.PUBLISHED,
+    S.REJECTED,
+]
 
 PATHS = {
     S.DRAFT: [],
@@ -128,12 +140,22 @@ PATHS = {
     S.IN_REVIEW: [(S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.IN_REVIEW)],
     S.CHANGES_REQUESTED: [(S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.IN_REVIEW), (S.IN_REVIEW, S.CHANGES_REQUESTED)],
     S.ACCEPTED: [(S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.IN_REVIEW), (S.IN_REVIEW, S.ACCEPTED)],
-    S.PUBLISHED: [(S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.IN_REVIEW), (S.IN_REVIEW, S.ACCEPTED), (S.ACCEPTED, S.PUBLISHED)],
+    S.PUBLISHED: [
+        (S.DRAFT, S.SUBMITTED),
+        (S.SUBMITTED, S.IN_REVIEW),
+        (S.IN_REVIEW, S.ACCEPTED),
+        (S.ACCEPTED, S.PUBLISHED),
+    ],
     S.REJECTED: [(S.DRAFT, S.SUBMITTED), (S.SUBMITTED, S.IN_REVIEW), (S.IN_REVIEW, S.REJECTED)],
 }
 COMMENTS = {
-    S.CHANGES_REQUESTED: "Thank you! Could you add one concrete example from your centre and the number of partners involved?",
-    S.REJECTED: "This overlaps a lot with an entry already published in the same chapter; could you add your experience to it instead?",
+    S.CHANGES_REQUESTED: (
+        "Thank you! Could you add one concrete example from your centre and the number of partners involved?"
+    ),
+    S.REJECTED: (
+        "This overlaps a lot with an entry already published in the same chapter; "
+        "could you add your experience to it instead?"
+    ),
     S.PUBLISHED: "Published in the guide. Thank you for sharing!",
 }
 
@@ -185,11 +207,10 @@ def seed_guide(stdout) -> None:
                 )
                 plans.append((state, author, changed))
                 index += 1
-        created = bulk_create_with_history(contributions, Contribution, default_change_reason="demo data")
-        # bulk_create_with_history returns objects with primary keys on PostgreSQL.
+        bulk_create_with_history(contributions, Contribution, default_change_reason="demo data")
         by_title = {c.title: c for c in Contribution.objects.filter(title__in=all_titles)}
         steps = []
-        for contribution, (state, author, changed) in zip(created, plans, strict=True):
+        for contribution, (state, author, _changed) in zip(contributions, plans, strict=True):
             stored = by_title[contribution.title]
             path = PATHS[state]
             for number, (frm, to) in enumerate(path):

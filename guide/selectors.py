@@ -64,7 +64,9 @@ def contributions_of(*, author) -> QuerySet[Contribution]:
 
 def open_contributions_of(*, author, states) -> list[Contribution]:
     return list(
-        Contribution.objects.filter(author=author, state__in=states).select_related("chapter").order_by("-updated_at")[:10]
+        Contribution.objects.filter(author=author, state__in=states)
+        .select_related("chapter")
+        .order_by("-updated_at")[:10]
     )
 
 

@@ -38,7 +38,6 @@ TRANSITIONS: dict[tuple[str, str], Move] = {
 }
 
 
-
 class TransitionError(Exception):
     """A move the workflow does not allow (wrong state, wrong person, missing comment)."""
 
@@ -90,12 +89,16 @@ def contribution_transition(
             )
         if not _may_act(by, move.actor, locked):
             raise TransitionError(
-                _("Only %(actor)s may do this to “%(title)s”.") % {"actor": Actor(move.actor).label, "title": locked.title}
+                _("Only %(actor)s may do this to “%(title)s”.")
+                % {"actor": Actor(move.actor).label, "title": locked.title}
             )
         if move.needs_comment and not comment:
             raise TransitionError(_("Please explain why, in a comment for the author."))
         if to == S.PUBLISHED and not locked.licence_consent:
-            raise TransitionError(_("“%(title)s” cannot be published: its author has not consented to the licence.") % {"title": locked.title})
+            raise TransitionError(
+                _("“%(title)s” cannot be published: its author has not consented to the licence.")
+                % {"title": locked.title}
+            )
         now = timezone.now()
         locked.state = to
         locked.state_changed_at = now
@@ -178,7 +181,9 @@ AUTHOR_FIELDS = (
 )
 
 
-def contribution_update(*, contribution: Contribution, by, version: int, submit: bool = False, **fields) -> Contribution:
+def contribution_update(
+    *, contribution: Contribution, by, version: int, submit: bool = False, **fields
+) -> Contribution:
     """The author changes a draft or an entry with changes requested, and may resubmit it.
 
     Locks the row; refuses an edit based on an older version (``StaleEditError``) or of a
@@ -194,7 +199,10 @@ def contribution_update(*, contribution: Contribution, by, version: int, submit:
             raise NotEditableError(_("This contribution can no longer be changed."))
         if locked.version != version:
             raise StaleEditError(
-                _("This contribution was changed in the meantime. Copy your text, reload the page and apply your changes again.")
+                _(
+                    "This contribution was changed in the meantime. "
+                    "Copy your text, reload the page and apply your changes again."
+                )
             )
         for name, value in fields.items():
             setattr(locked, name, value)
@@ -261,7 +269,9 @@ EDITOR_ACTIONS: tuple[EditorAction, ...] = (
 assert all(TRANSITIONS[(f, a.to)].actor == Actor.EDITOR for a in EDITOR_ACTIONS for f in a.sources)
 
 
-def contribution_editor_action(*, contribution: Contribution, action: EditorAction, by, comment: str = "") -> ContributionTransition:
+def contribution_editor_action(
+    *, contribution: Contribution, action: EditorAction, by, comment: str = ""
+) -> ContributionTransition:
     """Apply one admin action to one contribution (see ``contribution_transition`` for side effects).
 
     Refuses (``TransitionError``) when the contribution is not in one of the action's source

@@ -131,9 +131,7 @@ def edit(request, pk):
     else:
         form = ContributionForm(instance=contribution)
     steps = contribution.transitions.select_related("by").filter(by_editor=True).exclude(comment="")
-    return render(
-        request, "guide/edit.html", {"form": form, "contribution": contribution, "editor_steps": steps}
-    )
+    return render(request, "guide/edit.html", {"form": form, "contribution": contribution, "editor_steps": steps})
 
 
 @member_required
@@ -182,7 +180,9 @@ def preview(request):
     """The markdown of the contribution form, rendered as readers will see it (htmx)."""
     form = PreviewForm(request.POST)
     body = form.cleaned_data["body"] if form.is_valid() else ""
-    return render(request, "guide/includes/_preview.html", {"html": render_markdown(body), "too_long": not form.is_valid()})
+    return render(
+        request, "guide/includes/_preview.html", {"html": render_markdown(body), "too_long": not form.is_valid()}
+    )
 
 
 def guide_pdf(request):

@@ -139,8 +139,15 @@ def test_action_on_a_mixed_selection_applies_valid_moves_and_reports_the_others(
         response = _run_action(editor_admin, "publish", [accepted, also_accepted, draft, published], comment="Welcome!")
 
     states = dict(Contribution.objects.values_list("title", "state"))
-    assert states == {"Ready": S.PUBLISHED, "Also ready": S.PUBLISHED, "Still a draft": S.DRAFT, "Already out": S.PUBLISHED}
-    assert list(ContributionTransition.objects.order_by("contribution_id").values_list("contribution__title", "by", "comment")) == [
+    assert states == {
+        "Ready": S.PUBLISHED,
+        "Also ready": S.PUBLISHED,
+        "Still a draft": S.DRAFT,
+        "Already out": S.PUBLISHED,
+    }
+    assert list(
+        ContributionTransition.objects.order_by("contribution_id").values_list("contribution__title", "by", "comment")
+    ) == [
         ("Ready", staff_editor.pk, "Welcome!"),
         ("Also ready", staff_editor.pk, "Welcome!"),
     ]

@@ -54,7 +54,12 @@ def test_export_includes_contributions_with_their_review_history(member, editor)
         contribution=contribution, from_state=S.DRAFT, to_state=S.SUBMITTED, by=member
     )
     ContributionTransition.objects.create(
-        contribution=contribution, from_state=S.SUBMITTED, to_state=S.CHANGES_REQUESTED, by=editor, by_editor=True, comment="Add a figure"
+        contribution=contribution,
+        from_state=S.SUBMITTED,
+        to_state=S.CHANGES_REQUESTED,
+        by=editor,
+        by_editor=True,
+        comment="Add a figure",
     )
     ContributionFactory(title="Someone else's")
 

@@ -22,7 +22,11 @@ WAITING = "/members/waiting/"
 
 
 def _meeting(**kwargs):
-    defaults = {"title": "Meeting of March", "starts_at": timezone.now() - timedelta(days=30), "state": MeetingState.PUBLISHED}
+    defaults = {
+        "title": "Meeting of March",
+        "starts_at": timezone.now() - timedelta(days=30),
+        "state": MeetingState.PUBLISHED,
+    }
     return Meeting.objects.create(**{**defaults, **kwargs})
 
 
@@ -275,7 +279,9 @@ def test_toc_and_search_query_count_is_constant(member_client, django_assert_num
 def test_mine_query_count_is_constant(member_client, member, editor, django_assert_num_queries):
     def add():
         c = ContributionFactory(author=member, state=S.CHANGES_REQUESTED)
-        ContributionTransition.objects.create(contribution=c, from_state=S.IN_REVIEW, to_state=c.state, by=editor, comment="More")
+        ContributionTransition.objects.create(
+            contribution=c, from_state=S.IN_REVIEW, to_state=c.state, by=editor, comment="More"
+        )
 
     add()
     member_client.get("/guide/mine/")
@@ -364,7 +370,11 @@ def test_contribution_with_sources_is_saved_with_them(member_client):
     [
         ({"body": "   "}, "body", "Write the text of your contribution."),
         ({"body": None}, "body", "Write the text of your contribution."),
-        ({"licence_consent": None}, "licence_consent", "The guide can only publish texts whose authors agree to its licence."),
+        (
+            {"licence_consent": None},
+            "licence_consent",
+            "The guide can only publish texts whose authors agree to its licence.",
+        ),
         ({"chapter": "999999"}, "chapter", "Select a valid choice. That choice is not one of the available choices."),
         ({"kind": "poem"}, "kind", "Select a valid choice. poem is not one of the available choices."),
         ({"body": "x" * 20_001}, "body", "Ensure this value has at most 20000 characters (it has 20001)."),
@@ -418,9 +428,7 @@ def test_author_revises_and_resubmits(member_client, member):
     assert response.status_code == 302
     contribution.refresh_from_db()
     assert (contribution.title, contribution.state, contribution.version) == ("Revised title", S.SUBMITTED, 2)
-    assert list(contribution.transitions.values_list("from_state", "to_state")) == [
-        (S.CHANGES_REQUESTED, S.SUBMITTED)
-    ]
+    assert list(contribution.transitions.values_list("from_state", "to_state")) == [(S.CHANGES_REQUESTED, S.SUBMITTED)]
 
 
 @pytest.mark.parametrize("state", [S.SUBMITTED, S.IN_REVIEW, S.ACCEPTED, S.PUBLISHED, S.REJECTED])
@@ -440,7 +448,8 @@ def test_author_edit_from_an_outdated_page_is_refused(member_client, member):
     contribution = ContributionFactory(author=member, state=S.DRAFT, title="Original", version=3)
 
     response = member_client.post(
-        f"/guide/mine/{contribution.pk}/edit/", _form_data(contribution.chapter, title="From old tab", version="2", save="1")
+        f"/guide/mine/{contribution.pk}/edit/",
+        _form_data(contribution.chapter, title="From old tab", version="2", save="1"),
     )
 
     assert response.status_code == 200

@@ -58,9 +58,7 @@ def test_every_allowed_move_by_the_wrong_role_is_refused(frm, to):
     assert ContributionTransition.objects.count() == 0
 
 
-@pytest.mark.parametrize(
-    ("frm", "to"), [(f, t) for f in ALL_STATES for t in ALL_STATES if (f, t) not in TRANSITIONS]
-)
+@pytest.mark.parametrize(("frm", "to"), [(f, t) for f in ALL_STATES for t in ALL_STATES if (f, t) not in TRANSITIONS])
 def test_moves_outside_the_table_are_refused_even_for_an_editor_author(frm, to):
     # An editor who is also the author holds both roles: only the table decides.
     both = guide_editor()
