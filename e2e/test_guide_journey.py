@@ -1,4 +1,5 @@
 import re
+from importlib import import_module
 
 import pytest
 from django.core import mail
@@ -24,6 +25,16 @@ def _notification_links(settings):
         reverse("community:profile_edit")
     except NoReverseMatch:
         settings.ROOT_URLCONF = "guide.tests.urls"
+
+
+@pytest.fixture(autouse=True)
+def _editors_group(db):
+    """Transactional tests empty the tables, groups included: restore what the guide's data migration grants."""
+    from django.contrib.auth.models import Group, Permission
+
+    grants = import_module("guide.migrations.0002_guide_editors_permissions")
+    group, _ = Group.objects.get_or_create(name=grants.GROUP)
+    group.permissions.set(Permission.objects.filter(content_type__app_label="guide", codename__in=grants.CODENAMES))
 
 
 def _admin_action(page, title: str, action_label: str, comment: str = "") -> None:

@@ -1,9 +1,11 @@
 import threading
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
 
+from community.enums import GUIDE_EDITORS_GROUP
 from community.tests.factories import UserFactory, guide_editor
 from guide.enums import Actor, ContributionState
 from guide.models import Contribution, ContributionTransition
@@ -124,6 +126,8 @@ def test_publishing_without_consent_is_refused_by_the_workflow_and_the_database(
 
 @pytest.mark.django_db(transaction=True)
 def test_two_editors_publishing_at_once_make_one_transition_and_one_email():
+    # An earlier transactional test may have emptied the groups its data migration made.
+    Group.objects.get_or_create(name=GUIDE_EDITORS_GROUP)
     first, second = guide_editor(), guide_editor()
     contribution = ContributionFactory(state=S.ACCEPTED)
     barrier = threading.Barrier(2)
