@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -16,6 +16,7 @@ from community.rules import is_guide_editor
 
 from . import services
 from .diff import side_by_side
+from .enums import ContributionState
 from .forms import TransitionCommentForm
 from .models import Chapter, Contribution, ContributionTransition
 
@@ -93,7 +94,7 @@ class ContributionAdmin(SimpleHistoryAdmin):
     list_filter = ("state", "kind", "chapter", "centre")
     list_select_related = ("chapter", "centre", "author")
     search_fields = ("title", "body", "author__display_name", "author__email", "centre__name")
-    ordering = ("-state_changed_at", "-pk")
+    ordering = (F("state_changed_at").desc(nulls_last=True), "-pk")
     date_hierarchy = None
     list_per_page = 50
     actions = [_make_action(a) for a in services.EDITOR_ACTIONS]
@@ -209,8 +210,13 @@ class ContributionAdmin(SimpleHistoryAdmin):
         if not self.has_view_or_change_permission(request, contribution):
             raise Http404
         revisions = list(contribution.history.select_related("history_user").order_by("-history_date", "-history_id"))
+        # A review is a verdict; merely starting one changes nothing the editor needs to compare with.
         last_review = (
-            contribution.transitions.filter(by_editor=True).order_by("-at", "-pk").values_list("at", flat=True).first()
+            contribution.transitions.filter(by_editor=True)
+            .exclude(to_state=ContributionState.IN_REVIEW)
+            .order_by("-at", "-pk")
+            .values_list("at", flat=True)
+            .first()
         )
         chosen = request.GET.get("since", "")
         baseline = None
@@ -246,6 +252,7 @@ class ContributionInline(admin.TabularInline):
     readonly_fields = ("title", "kind", "state", "edit_link")
     ordering = ("order", "pk")
     show_change_link = False
+    view_on_site = False
     verbose_name_plural = _("entries, in their order")
 
     def has_add_permission(self, request, obj=None):

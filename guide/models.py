@@ -34,6 +34,17 @@ class Chapter(models.Model):
         return reverse("guide:chapter", kwargs={"slug": self.slug})
 
 
+STATE_BADGES = {
+    ContributionState.DRAFT: "text-bg-light border",
+    ContributionState.SUBMITTED: "text-bg-primary",
+    ContributionState.IN_REVIEW: "text-bg-info",
+    ContributionState.CHANGES_REQUESTED: "text-bg-warning",
+    ContributionState.ACCEPTED: "text-bg-success",
+    ContributionState.PUBLISHED: "text-bg-success",
+    ContributionState.REJECTED: "text-bg-danger",
+}
+
+
 class ContributionQuerySet(models.QuerySet):
     def published(self):
         return self.filter(state=ContributionState.PUBLISHED)
@@ -128,6 +139,11 @@ class Contribution(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES
+
+    @property
+    def state_badge(self) -> str:
+        """Bootstrap classes for the state's badge (works on pages that do not load the guide's CSS)."""
+        return STATE_BADGES.get(self.state, "text-bg-secondary")
 
     @property
     def is_anonymous(self) -> bool:

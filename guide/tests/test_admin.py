@@ -220,6 +220,8 @@ def test_changes_view_compares_with_the_text_at_the_last_review(editor_admin, st
         version=1,
         body="line one\nline 2, with a figure\nline three\nline four",
     )
+    contribution_transition(contribution=contribution, to=S.SUBMITTED, by=contribution.author)
+    contribution_transition(contribution=contribution, to=S.IN_REVIEW, by=staff_editor)
 
     response = editor_admin.get(reverse("admin:guide_contribution_changes", args=[contribution.pk]))
 
@@ -238,3 +240,20 @@ def test_changes_view_answers_404_for_unknown_and_refuses_non_editors(editor_adm
     contribution = ContributionFactory()
     client.force_login(UserFactory(is_staff=True))
     assert client.get(reverse("admin:guide_contribution_changes", args=[contribution.pk])).status_code == 404
+
+
+ADMIN_BY_ROLE = {"visitor": 302, "pending": 302, "member": 302, "facilitator": 302, "editor": 302}
+
+
+@pytest.mark.parametrize("role", list(ADMIN_BY_ROLE))
+@pytest.mark.parametrize(
+    "name",
+    ["admin:guide_contribution_changelist", "admin:guide_chapter_changelist", "admin:guide_contribution_changes"],
+)
+def test_admin_pages_need_staff_access_for_every_role(client_for, role, name):
+    # Editors work in the admin once given staff access; without it they are sent to sign in.
+    contribution = ContributionFactory()
+    url = reverse(name, args=[contribution.pk] if name.endswith("changes") else [])
+    response = client_for(role).get(url)
+    assert response.status_code == ADMIN_BY_ROLE[role]
+    assert response.url.startswith("/admin/login/")
