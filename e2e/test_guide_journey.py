@@ -82,7 +82,7 @@ def test_member_contributes_editor_reviews_in_admin_visitor_reads_and_downloads(
     page.get_by_text("Please add how many partners took part.").wait_for()
     page.get_by_role("link", name="Edit").click()
     page.get_by_role("textbox", name="Text").fill("Partners meet in **short rounds**: 42 partners took part.")
-    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_role("button", name="Resubmit").click()
     page.get_by_text("Your contribution was sent to the guide editors.").wait_for()
     assert Contribution.objects.get().state == ContributionState.SUBMITTED
 

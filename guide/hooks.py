@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from community.rules import is_member
+from community.rules import is_guide_editor, is_member
 
 from . import selectors, services
 from .enums import OPEN_STATES
@@ -12,13 +12,18 @@ from .enums import OPEN_STATES
 def dashboard_panels(user) -> list[dict]:
     if not is_member(user):
         return []
-    return [
+    panels = [
         {
             "template": "guide/includes/_dashboard_mine.html",
             "contributions": selectors.open_contributions_of(author=user, states=OPEN_STATES),
         },
         {"template": "guide/includes/_dashboard_latest.html", "entries": selectors.latest_published()},
     ]
+    if is_guide_editor(user):
+        panels.append(
+            {"template": "guide/includes/_dashboard_review.html", "waiting": selectors.awaiting_review_count()}
+        )
+    return panels
 
 
 def profile_sections(member, viewer) -> list[dict]:

@@ -1,8 +1,8 @@
 """Every read the guide's pages need, with the joins that keep their query count constant."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from .enums import ContributionState
+from .enums import ContributionKind, ContributionState, Credit
 from .models import Chapter, Contribution, ContributionTransition
 
 PUBLIC_RELATED = ("chapter", "author", "centre", "source_theme", "source_meeting", "source_resource")
@@ -15,12 +15,21 @@ def chapters_with_counts() -> QuerySet[Chapter]:
     ).order_by("order", "pk")
 
 
+def _kind_rank():
+    """Kinds in the order the guide presents them: recommendations first, feedback last."""
+    return Case(
+        *[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(ContributionKind.values)],
+        default=Value(len(ContributionKind.values)),
+        output_field=IntegerField(),
+    )
+
+
 def chapter_published_entries(*, chapter: Chapter) -> QuerySet[Contribution]:
     return (
         Contribution.objects.published()
         .filter(chapter=chapter)
         .select_related(*PUBLIC_RELATED)
-        .order_by("kind", "order", "pk")
+        .order_by(_kind_rank(), "order", "pk")
     )
 
 
@@ -62,6 +71,10 @@ def contributions_of(*, author) -> QuerySet[Contribution]:
     )
 
 
+def awaiting_review_count() -> int:
+    return Contribution.objects.filter(state__in=[ContributionState.SUBMITTED, ContributionState.IN_REVIEW]).count()
+
+
 def open_contributions_of(*, author, states) -> list[Contribution]:
     return list(
         Contribution.objects.filter(author=author, state__in=states)
@@ -71,8 +84,6 @@ def open_contributions_of(*, author, states) -> list[Contribution]:
 
 
 def published_credited_by_name(*, author) -> list[Contribution]:
-    from .enums import Credit
-
     return list(
         Contribution.objects.published()
         .filter(author=author, credit=Credit.NAME)

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -106,6 +107,11 @@ def contribution_transition(
         if to == S.PUBLISHED:
             locked.published_at = now
             fields.append("published_at")
+            if locked.order == 0:
+                # Not placed by an editor yet: it goes at the end of its chapter.
+                last = Contribution.objects.filter(chapter_id=locked.chapter_id).aggregate(m=Max("order"))["m"] or 0
+                locked.order = last + 1
+                fields.append("order")
         locked._change_reason = f"{frm} → {to}"
         locked.save(update_fields=fields)
         step = ContributionTransition.objects.create(

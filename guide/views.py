@@ -17,6 +17,7 @@ from . import pdf, selectors, services
 from .enums import ContributionKind, ContributionState
 from .forms import ContributionForm, GuideSearchForm, PreviewForm
 from .models import Chapter, Contribution
+from .rules import can_edit_contribution
 
 PAGE_SIZE = 30
 
@@ -103,7 +104,7 @@ def _own(request, pk) -> Contribution:
 def edit(request, pk):
     """Change a draft or an entry with changes requested, then save or resubmit it."""
     contribution = _own(request, pk)
-    if not contribution.is_editable:
+    if not can_edit_contribution(request.user, contribution):
         messages.error(request, _("“%(title)s” can no longer be changed.") % {"title": contribution.title})
         return redirect("guide:mine")
     if request.method == "POST":

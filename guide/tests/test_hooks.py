@@ -147,3 +147,19 @@ def test_contribute_button_include_links_to_the_prefilled_form():
         "guide/includes/_contribute_button.html", {"theme": type("T", (), {"pk": 7})()}, RequestFactory().get("/")
     )
     assert 'href="/guide/contribute/?theme=7"' in html
+
+
+def test_dashboard_shows_editors_the_review_queue(editor_admin, staff_editor):
+    ContributionFactory(state=S.SUBMITTED)
+    ContributionFactory(state=S.IN_REVIEW)
+    ContributionFactory(state=S.DRAFT)
+
+    html = editor_admin.get("/").content.decode()
+    queue = editor_admin.get("/admin/guide/contribution/?state__in=submitted,in_review")
+
+    assert "2 contributions are submitted or in review." in html
+    assert sorted(c.state for c in queue.context["cl"].result_list) == [S.IN_REVIEW, S.SUBMITTED]
+    assert [p["template"] for p in hooks.dashboard_panels(UserFactory())] == [
+        "guide/includes/_dashboard_mine.html",
+        "guide/includes/_dashboard_latest.html",
+    ]

@@ -139,8 +139,8 @@ def test_chapter_shows_only_published_entries_grouped_by_kind(client):
 
     assert response.status_code == 200
     assert [(kind, [e.title for e in entries]) for kind, entries in response.context["groups"]] == [
-        ("Operational recommendation", ["Rotating chairs"]),
         ("Strategic recommendation", ["Decide, not listen"]),
+        ("Operational recommendation", ["Rotating chairs"]),
     ]
     assert "Hidden" not in response.content.decode()
 

@@ -155,3 +155,11 @@ def test_two_editors_publishing_at_once_make_one_transition_and_one_email():
     assert Contribution.objects.get().state == S.PUBLISHED
     assert list(ContributionTransition.objects.values_list("from_state", "to_state")) == [(S.ACCEPTED, S.PUBLISHED)]
     assert len(mail.outbox) == 1
+
+
+def test_publishing_places_an_unplaced_entry_at_the_end_of_its_chapter(editor):
+    placed = ContributionFactory(state=S.PUBLISHED, order=4)
+    unplaced = ContributionFactory(state=S.ACCEPTED, chapter=placed.chapter, order=0)
+    contribution_transition(contribution=unplaced, to=S.PUBLISHED, by=editor)
+    unplaced.refresh_from_db()
+    assert (unplaced.state, unplaced.order) == (S.PUBLISHED, 5)
