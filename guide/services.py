@@ -11,6 +11,7 @@ from community.rules import is_guide_editor, is_member
 
 from .enums import EDITABLE_STATES, Actor, ContributionState, Credit
 from .models import Chapter, Contribution, ContributionTransition
+from .tasks import notify_author_of_transition
 
 S = ContributionState
 
@@ -123,13 +124,12 @@ def contribution_transition(
             by_editor=move.actor == Actor.EDITOR,
         )
         if move.actor == Actor.EDITOR and locked.author_id and locked.author_id != getattr(by, "pk", None):
-            from .tasks import notify_author_of_transition
-
             transaction.on_commit(lambda: notify_author_of_transition.delay(transition_id=step.pk))
     # The caller's object reflects the new state too.
     contribution.state = locked.state
     contribution.state_changed_at = locked.state_changed_at
     contribution.published_at = locked.published_at
+    contribution.order = locked.order
     return step
 
 

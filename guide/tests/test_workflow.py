@@ -163,3 +163,18 @@ def test_publishing_places_an_unplaced_entry_at_the_end_of_its_chapter(editor):
     contribution_transition(contribution=unplaced, to=S.PUBLISHED, by=editor)
     unplaced.refresh_from_db()
     assert (unplaced.state, unplaced.order) == (S.PUBLISHED, 5)
+
+
+def test_allowed_moves_depend_on_state_and_role(member, editor):
+    from guide.services import allowed_moves
+
+    submitted = ContributionFactory(state=S.SUBMITTED, author=member)
+
+    assert [to for to, _move in allowed_moves(contribution=submitted, user=member)] == [S.DRAFT]
+    assert [to for to, _move in allowed_moves(contribution=submitted, user=editor)] == [
+        S.IN_REVIEW,
+        S.CHANGES_REQUESTED,
+        S.ACCEPTED,
+        S.REJECTED,
+    ]
+    assert allowed_moves(contribution=submitted, user=UserFactory()) == []
