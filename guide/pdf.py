@@ -12,6 +12,7 @@ import hashlib
 import logging
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -47,13 +48,18 @@ def fingerprint(html: str, css: str) -> str:
 
 
 def _render_pdf(html: str, *, css: str, base_url: str) -> bytes:
+    # Its progress messages ("Step 5 - Creating layout - Page 3") would flood the logs.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     try:
         from weasyprint import CSS, HTML
     except (ImportError, OSError) as exc:  # OSError: the Python package is there, its C libraries are not.
         raise PdfUnavailable(str(exc)) from exc
-    # Its progress messages ("Step 5 - Creating layout - Page 3") would flood the logs.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     return HTML(string=html, base_url=base_url).write_pdf(stylesheets=[CSS(string=css)])
+
+
+def prebuild_in_background() -> bool:
+    """Whether publishing should warm the PDF cache in a worker (pointless when tasks run inline)."""
+    return getattr(settings, "GUIDE_PDF_PREBUILD", not settings.CELERY_TASK_ALWAYS_EAGER)
 
 
 def guide_pdf(*, base_url: str) -> tuple[bytes, str]:

@@ -11,7 +11,8 @@ from community.rules import is_guide_editor, is_member
 
 from .enums import EDITABLE_STATES, Actor, ContributionState, Credit
 from .models import Chapter, Contribution, ContributionTransition
-from .tasks import notify_author_of_transition
+from .pdf import prebuild_in_background
+from .tasks import notify_author_of_transition, rebuild_guide_pdf
 
 S = ContributionState
 
@@ -123,6 +124,8 @@ def contribution_transition(
             comment=comment,
             by_editor=move.actor == Actor.EDITOR,
         )
+        if S.PUBLISHED in (frm, to) and prebuild_in_background():
+            transaction.on_commit(rebuild_guide_pdf.delay)
         if move.actor == Actor.EDITOR and locked.author_id and locked.author_id != getattr(by, "pk", None):
             transaction.on_commit(lambda: notify_author_of_transition.delay(transition_id=step.pk))
     # The caller's object reflects the new state too.

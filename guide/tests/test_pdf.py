@@ -104,3 +104,23 @@ def test_empty_guide_still_gives_a_pdf(client):
     response = client.get("/guide/guide.pdf")
     assert response.status_code == 200
     assert "No entry is published yet." in _text(response)
+
+
+def test_rebuild_task_leaves_the_current_pdf_in_the_cache(client):
+    from guide.tasks import rebuild_guide_pdf
+
+    ContributionFactory(state=S.PUBLISHED, title="Warm entry")
+
+    key = rebuild_guide_pdf.delay().get()
+
+    assert cache.get(pdf.CACHE_PREFIX + key).startswith(b"%PDF-")
+    assert client.get("/guide/guide.pdf")["ETag"] == f'"{key}"'
+
+
+def test_pdf_is_prebuilt_in_a_worker_only(settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert pdf.prebuild_in_background() is False
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    assert pdf.prebuild_in_background() is True
+    settings.GUIDE_PDF_PREBUILD = False
+    assert pdf.prebuild_in_background() is False
