@@ -34,6 +34,19 @@ def profile_sections(member, viewer) -> list[dict]:
     return [{"template": "guide/includes/_profile_contributions.html", "entries": entries}]
 
 
+def meeting_sections(meeting, viewer) -> list[dict]:
+    """On a meeting page: the guide entries that grew from it, and a button to write one."""
+    if not is_member(viewer):
+        return []
+    return [
+        {
+            "template": "guide/includes/_meeting_section.html",
+            "meeting": meeting,
+            "entries": selectors.published_from_meeting(meeting=meeting),
+        }
+    ]
+
+
 def export_personal_data(user) -> dict:
     contributions = selectors.contributions_of(author=user).select_related(
         "source_theme", "source_meeting", "source_resource"

@@ -83,6 +83,15 @@ def open_contributions_of(*, author, states) -> list[Contribution]:
     )
 
 
+def published_from_meeting(*, meeting) -> list[Contribution]:
+    return list(
+        Contribution.objects.published()
+        .filter(source_meeting=meeting)
+        .select_related("chapter")
+        .order_by("chapter__order", "order", "pk")
+    )
+
+
 def published_credited_by_name(*, author) -> list[Contribution]:
     return list(
         Contribution.objects.published()

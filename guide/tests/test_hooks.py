@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from community import extensions
@@ -43,8 +44,13 @@ def test_profile_sections_list_entries_credited_by_name_only(member, editor):
     ContributionFactory(author=member, state=S.ACCEPTED, title="Not yet out")
 
     sections = hooks.profile_sections(member, editor)
+    as_section = render_to_string(sections[0]["template"], {"section": sections[0]})
+    as_panel = render_to_string(sections[0]["template"], {"panel": sections[0]})
 
     assert [[e.title for e in s["entries"]] for s in sections] == [["By name"]]
+    assert "By name" in as_section
+    assert "By name" in as_panel
+    assert "Anonymous" not in as_section
     assert hooks.profile_sections(UserFactory(), editor) == []
 
 
@@ -163,3 +169,22 @@ def test_dashboard_shows_editors_the_review_queue(editor_admin, staff_editor):
         "guide/includes/_dashboard_mine.html",
         "guide/includes/_dashboard_latest.html",
     ]
+
+
+def test_meeting_sections_list_entries_from_the_meeting_and_offer_to_contribute(member, client):
+    from datetime import UTC, datetime
+
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.create(title="March meeting", starts_at=datetime(2026, 3, 2, 9, tzinfo=UTC))
+    ContributionFactory(state=S.PUBLISHED, source_meeting=meeting, title="Grew from March")
+    ContributionFactory(state=S.SUBMITTED, source_meeting=meeting, title="Not yet out")
+
+    [section] = hooks.meeting_sections(meeting, member)
+    html = render_to_string(section["template"], {"section": section})
+    assert render_to_string(section["template"], {"panel": section}) == html
+
+    assert [e.title for e in section["entries"]] == ["Grew from March"]
+    assert "Grew from March" in html
+    assert f'href="/guide/contribute/?meeting={meeting.pk}"' in html
+    assert hooks.meeting_sections(meeting, UserFactory(state="pending")) == []
