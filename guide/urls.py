@@ -1,5 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "guide"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.toc, name="toc"),
+    path("guide.pdf", views.guide_pdf, name="pdf"),
+    path("contribute/", views.contribute, name="contribute"),
+    path("preview/", views.preview, name="preview"),
+    path("mine/", views.mine, name="mine"),
+    path("mine/<int:pk>/edit/", views.edit, name="edit"),
+    path("mine/<int:pk>/delete/", views.delete, name="delete"),
+    path("mine/<int:pk>/<slug:action>/", views.transition, name="transition"),
+    path("<slug:slug>/", views.chapter, name="chapter"),
+]

@@ -1,0 +1,280 @@
+"""Curation of the guide in the Django admin, for guide editors."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, F
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from community.rules import is_guide_editor
+
+from . import services
+from .diff import side_by_side
+from .enums import ContributionState
+from .forms import TransitionCommentForm
+from .models import Chapter, Contribution, ContributionTransition
+
+STALE_MESSAGE = _(
+    "Another editor changed this entry while you were editing it. Your changes were not saved: "
+    "reload the page to see the current version, then apply them again."
+)
+
+
+class ContributionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Contribution
+        fields = [
+            "title",
+            "kind",
+            "chapter",
+            "order",
+            "body",
+            "version",
+            "centre",
+            "credit",
+            "source_theme",
+            "source_meeting",
+            "source_resource",
+        ]
+        widgets = {"version": forms.HiddenInput}
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk:
+            # The admin saves inside a transaction: the lock holds until the save, so two
+            # editors cannot both pass this check with the same version.
+            current = (
+                Contribution.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if data.get("version") != current:
+                raise forms.ValidationError(STALE_MESSAGE, code="stale")
+        return data
+
+
+class TransitionInline(admin.TabularInline):
+    model = ContributionTransition
+    extra = 0
+    can_delete = False
+    fields = ("at", "from_state", "to_state", "by", "comment")
+    readonly_fields = fields
+    verbose_name_plural = _("review history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+def _make_action(action: services.EditorAction):
+    def run(modeladmin, request, queryset):
+        return modeladmin.run_editor_action(request, queryset, action)
+
+    run.__name__ = action.name
+    return admin.action(description=action.label, permissions=["review"])(run)
+
+
+@admin.register(Contribution)
+class ContributionAdmin(SimpleHistoryAdmin):
+    form = ContributionAdminForm
+    list_display = ("title", "kind", "state", "chapter", "order", "credited", "centre", "state_changed_at")
+    list_display_links = ("title",)
+    list_filter = ("state", "kind", "chapter", "centre")
+    list_select_related = ("chapter", "centre", "author")
+    search_fields = ("title", "body", "author__display_name", "author__email", "centre__name")
+    ordering = (F("state_changed_at").desc(nulls_last=True), "-pk")
+    date_hierarchy = None
+    list_per_page = 50
+    actions = [_make_action(a) for a in services.EDITOR_ACTIONS]
+    inlines = [TransitionInline]
+    raw_id_fields = ("source_theme", "source_meeting", "source_resource")
+    readonly_fields = (
+        "state",
+        "author",
+        "licence_consent",
+        "state_changed_at",
+        "published_at",
+        "created_at",
+        "changes_link",
+    )
+    fieldsets = (
+        (None, {"fields": ("title", "kind", "chapter", "order", "body", "version")}),
+        (_("Credit"), {"fields": ("author", "centre", "credit", "licence_consent")}),
+        (_("Sources"), {"fields": ("source_theme", "source_meeting", "source_resource")}),
+        (
+            _("Review"),
+            {"fields": ("state", "state_changed_at", "published_at", "created_at", "changes_link")},
+        ),
+    )
+
+    class Media:
+        css = {"all": ["css/guide.css"]}
+
+    @admin.display(description=_("credited"))
+    def credited(self, obj):
+        if obj.is_anonymous:
+            return _("a member of the network")
+        return obj.author.display_name
+
+    @admin.display(description=_("changes since the last review"))
+    def changes_link(self, obj):
+        if not obj.pk:
+            return "—"
+        url = reverse("admin:guide_contribution_changes", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Compare the text side by side"))
+
+    def has_add_permission(self, request):
+        # Contributions are written by members on the site, never on their behalf.
+        return False
+
+    def has_review_permission(self, request) -> bool:
+        return is_guide_editor(request.user)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = (form.cleaned_data.get("version") or obj.version) + 1
+        obj._change_reason = "edited in the admin"
+        super().save_model(request, obj, form, change)
+
+    def run_editor_action(self, request, queryset, action: services.EditorAction):
+        """Intermediate page asking for the comment, then the move applied row by row."""
+        if "apply" in request.POST:
+            form = TransitionCommentForm(request.POST, needs_comment=action.needs_comment)
+            if form.is_valid():
+                done, refused = 0, []
+                for contribution in queryset.order_by("pk"):
+                    try:
+                        services.contribution_editor_action(
+                            contribution=contribution,
+                            action=action,
+                            by=request.user,
+                            comment=form.cleaned_data["comment"],
+                        )
+                    except services.TransitionError as exc:
+                        refused.append(str(exc))
+                    else:
+                        done += 1
+                if done:
+                    self.message_user(
+                        request,
+                        ngettext(
+                            "%(action)s: %(count)d contribution done.",
+                            "%(action)s: %(count)d contributions done.",
+                            done,
+                        )
+                        % {"action": action.label, "count": done},
+                        messages.SUCCESS,
+                    )
+                for reason in refused:
+                    self.message_user(request, reason, messages.WARNING)
+                return None
+        else:
+            form = TransitionCommentForm(needs_comment=action.needs_comment)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": action.label,
+            "opts": self.model._meta,
+            "action": action,
+            "form": form,
+            "contributions": list(queryset.select_related("chapter").order_by("pk")),
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/guide/contribution/transition.html", context)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/changes/",
+                self.admin_site.admin_view(self.changes_view),
+                name="guide_contribution_changes",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changes_view(self, request, pk):
+        """The text now, beside the text as it was at the last review (or any revision chosen)."""
+        contribution = get_object_or_404(Contribution.objects.select_related("chapter"), pk=pk)
+        if not self.has_view_or_change_permission(request, contribution):
+            raise Http404
+        revisions = list(contribution.history.select_related("history_user").order_by("-history_date", "-history_id"))
+        # A review is a verdict; merely starting one changes nothing the editor needs to compare with.
+        last_review = (
+            contribution.transitions.filter(by_editor=True)
+            .exclude(to_state=ContributionState.IN_REVIEW)
+            .order_by("-at", "-pk")
+            .values_list("at", flat=True)
+            .first()
+        )
+        chosen = request.GET.get("since", "")
+        baseline = None
+        if chosen.isdigit():
+            baseline = next((r for r in revisions if r.history_id == int(chosen)), None)
+        if baseline is None and last_review is not None:
+            baseline = next((r for r in revisions if r.history_date <= last_review), None)
+        if baseline is None and revisions:
+            baseline = revisions[-1]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Changes to “%(title)s”") % {"title": contribution.title},
+            "opts": self.model._meta,
+            "original": contribution,
+            "contribution": contribution,
+            "baseline": baseline,
+            "revisions": revisions,
+            "last_review": last_review,
+            "title_changed": baseline is not None and baseline.title != contribution.title,
+            "rows": side_by_side(baseline.body if baseline else "", contribution.body),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/guide/contribution/changes.html", context)
+
+
+class ContributionInline(admin.TabularInline):
+    """A chapter's entries in their order; the order is the only thing changed here."""
+
+    model = Contribution
+    extra = 0
+    can_delete = False
+    fields = ("title", "kind", "state", "order", "edit_link")
+    readonly_fields = ("title", "kind", "state", "edit_link")
+    ordering = ("order", "pk")
+    show_change_link = False
+    view_on_site = False
+    verbose_name_plural = _("entries, in their order")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="")
+    def edit_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:guide_contribution_change", args=[obj.pk]), _("Open"))
+
+
+@admin.register(Chapter)
+class ChapterAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "order", "entries")
+    list_editable = ("order",)
+    search_fields = ("title",)
+    prepopulated_fields = {"slug": ("title",)}
+    ordering = ("order", "pk")
+    inlines = [ContributionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(entry_count=Count("contributions"))
+
+    @admin.display(description=_("entries"), ordering="entry_count")
+    def entries(self, obj):
+        return obj.entry_count

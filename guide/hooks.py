@@ -1,0 +1,107 @@
+"""The guide's contributions to the shared extension points (see ``community/extensions.py``)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from community.rules import is_guide_editor, is_member
+
+from . import selectors, services
+from .enums import OPEN_STATES
+
+
+def dashboard_panels(user) -> list[dict]:
+    if not is_member(user):
+        return []
+    panels = [
+        {
+            "template": "guide/includes/_dashboard_mine.html",
+            "contributions": selectors.open_contributions_of(author=user, states=OPEN_STATES),
+        },
+        {"template": "guide/includes/_dashboard_latest.html", "entries": selectors.latest_published()},
+    ]
+    if is_guide_editor(user):
+        panels.append(
+            {"template": "guide/includes/_dashboard_review.html", "waiting": selectors.awaiting_review_count()}
+        )
+    return panels
+
+
+def profile_sections(member, viewer) -> list[dict]:
+    """The published entries this member is credited for by name (anonymous ones stay anonymous)."""
+    entries = selectors.published_credited_by_name(author=member)
+    if not entries:
+        return []
+    return [{"template": "guide/includes/_profile_contributions.html", "entries": entries}]
+
+
+def meeting_sections(meeting, viewer) -> list[dict]:
+    """On a meeting page: the guide entries that grew from it, and a button to write one."""
+    if not is_member(viewer):
+        return []
+    return [
+        {
+            "template": "guide/includes/_meeting_section.html",
+            "meeting": meeting,
+            "entries": selectors.published_from_meeting(meeting=meeting),
+        }
+    ]
+
+
+def export_personal_data(user) -> dict:
+    contributions = selectors.contributions_of(author=user).select_related(
+        "source_theme", "source_meeting", "source_resource"
+    )
+    return {
+        "guide_contributions": [
+            {
+                "title": c.title,
+                "kind": c.kind,
+                "chapter": c.chapter.title,
+                "centre": c.centre.name if c.centre else None,
+                "body": c.body,
+                "state": c.state,
+                "credit": c.credit,
+                "licence_consent": c.licence_consent,
+                "sources": {
+                    "theme": c.source_theme.title if c.source_theme else None,
+                    "meeting": c.source_meeting.title if c.source_meeting else None,
+                    "resource": c.source_resource.title if c.source_resource else None,
+                },
+                "created_at": c.created_at.isoformat(),
+                "published_at": c.published_at.isoformat() if c.published_at else None,
+                "review_history": [
+                    {
+                        "from": step.from_state,
+                        "to": step.to_state,
+                        "at": step.at.isoformat(),
+                        "by": "you" if step.by_id == user.pk else ("a guide editor" if step.by_editor else None),
+                        "comment": step.comment,
+                    }
+                    for step in c.steps
+                ],
+            }
+            for c in contributions
+        ]
+    }
+
+
+def erase_personal_data(user) -> None:
+    services.contributions_erase_author(user=user)
+
+
+def search(query, user) -> list[dict]:
+    return [
+        {
+            "kind": _("Guide entries"),
+            "title": entry.title,
+            "url": reverse("guide:chapter", kwargs={"slug": entry.chapter.slug}) + f"#entry-{entry.pk}",
+            "excerpt": entry.body[:300],
+        }
+        for entry in selectors.published_search(query=query)[:20]
+    ]
+
+
+def seed_demo(stdout) -> None:
+    from .seed import seed_guide
+
+    seed_guide(stdout)

@@ -1,0 +1,177 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .enums import EDITABLE_STATES, RESERVED_SLUGS, ContributionKind, ContributionState, Credit
+
+
+def validate_chapter_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("“%(value)s” is the address of another guide page."), params={"value": value})
+
+
+class Chapter(models.Model):
+    """A chapter of the guide; its published entries appear on its page, in order."""
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, validators=[validate_chapter_slug])
+    introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("chapter")
+        verbose_name_plural = _("chapters")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("guide:chapter", kwargs={"slug": self.slug})
+
+
+STATE_BADGES = {
+    ContributionState.DRAFT: "text-bg-light border",
+    ContributionState.SUBMITTED: "text-bg-primary",
+    ContributionState.IN_REVIEW: "text-bg-info",
+    ContributionState.CHANGES_REQUESTED: "text-bg-warning",
+    ContributionState.ACCEPTED: "text-bg-success",
+    ContributionState.PUBLISHED: "text-bg-success",
+    ContributionState.REJECTED: "text-bg-danger",
+}
+
+
+class ContributionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(state=ContributionState.PUBLISHED)
+
+
+class Contribution(models.Model):
+    """A member's text for the guide. Its state changes only through ``services.contribution_transition``."""
+
+    kind = models.CharField(_("kind"), max_length=24, choices=ContributionKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italic*, lists, [links](https://…)."))
+    chapter = models.ForeignKey(
+        Chapter, verbose_name=_("chapter"), on_delete=models.PROTECT, related_name="contributions"
+    )
+    centre = models.ForeignKey(
+        "community.Organisation",
+        verbose_name=_("centre"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guide_contributions",
+        help_text=_("The centre this experience comes from."),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guide_contributions",
+    )
+    source_theme = models.ForeignKey(
+        "themes.Theme",
+        verbose_name=_("from the theme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guide_contributions",
+    )
+    source_meeting = models.ForeignKey(
+        "meetings.Meeting",
+        verbose_name=_("from the meeting"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guide_contributions",
+    )
+    source_resource = models.ForeignKey(
+        "meetings.Resource",
+        verbose_name=_("from the resource"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guide_contributions",
+    )
+    licence_consent = models.BooleanField(_("consent to the guide's licence"), default=False)
+    credit = models.CharField(_("credit"), max_length=16, choices=Credit.choices, default=Credit.NAME)
+    state = models.CharField(
+        _("state"), max_length=24, choices=ContributionState.choices, default=ContributionState.DRAFT, db_index=True
+    )
+    state_changed_at = models.DateTimeField(_("state changed at"), null=True, blank=True)
+    order = models.PositiveIntegerField(_("order in the chapter"), default=0)
+    # Grows at each edit of the text: an edit based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contribution")
+        verbose_name_plural = _("contributions")
+        ordering = ["chapter__order", "order", "pk"]
+        indexes = [models.Index(fields=["chapter", "state", "order"])]
+        constraints = [
+            # Nothing reaches readers without the author's consent to the licence.
+            models.CheckConstraint(
+                condition=~Q(state=ContributionState.PUBLISHED) | Q(licence_consent=True),
+                name="guide_published_needs_consent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.chapter.get_absolute_url()}#entry-{self.pk}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    @property
+    def state_badge(self) -> str:
+        """Bootstrap classes for the state's badge (works on pages that do not load the guide's CSS)."""
+        return STATE_BADGES.get(self.state, "text-bg-secondary")
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.credit == Credit.ANONYMOUS or self.author_id is None
+
+
+class ContributionTransition(models.Model):
+    """One move of the review workflow, with the editor's or author's comment."""
+
+    contribution = models.ForeignKey(Contribution, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(_("from"), max_length=24, choices=ContributionState.choices)
+    to_state = models.CharField(_("to"), max_length=24, choices=ContributionState.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="guide_transitions",
+    )
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    comment = models.TextField(_("comment"), blank=True)
+    by_editor = models.BooleanField(_("by an editor"), default=False)
+
+    class Meta:
+        verbose_name = _("review step")
+        verbose_name_plural = _("review history")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"

@@ -1,0 +1,101 @@
+"""Every read the guide's pages need, with the joins that keep their query count constant."""
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+
+from .enums import ContributionKind, ContributionState, Credit
+from .models import Chapter, Contribution, ContributionTransition
+
+PUBLIC_RELATED = ("chapter", "author", "centre", "source_theme", "source_meeting", "source_resource")
+
+
+def chapters_with_counts() -> QuerySet[Chapter]:
+    """Chapters for the table of contents, each with the number of its published entries."""
+    return Chapter.objects.annotate(
+        published_count=Count("contributions", filter=Q(contributions__state=ContributionState.PUBLISHED))
+    ).order_by("order", "pk")
+
+
+def _kind_rank():
+    """Kinds in the order the guide presents them: recommendations first, feedback last."""
+    return Case(
+        *[When(kind=kind, then=Value(rank)) for rank, kind in enumerate(ContributionKind.values)],
+        default=Value(len(ContributionKind.values)),
+        output_field=IntegerField(),
+    )
+
+
+def chapter_published_entries(*, chapter: Chapter) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.published()
+        .filter(chapter=chapter)
+        .select_related(*PUBLIC_RELATED)
+        .order_by(_kind_rank(), "order", "pk")
+    )
+
+
+def published_guide() -> list[tuple[Chapter, list[Contribution]]]:
+    """The whole published guide, chapter by chapter (chapters without entries left out)."""
+    entries = Contribution.objects.published().select_related("author", "centre").order_by("order", "pk")
+    chapters = Chapter.objects.prefetch_related(Prefetch("contributions", queryset=entries, to_attr="entries"))
+    return [(chapter, chapter.entries) for chapter in chapters.order_by("order", "pk") if chapter.entries]
+
+
+def published_search(*, query: str) -> QuerySet[Contribution]:
+    return (
+        Contribution.objects.published()
+        .filter(Q(title__icontains=query) | Q(body__icontains=query))
+        .select_related("chapter", "author", "centre")
+        .order_by("chapter__order", "order", "pk")
+    )
+
+
+def latest_published(*, limit: int = 5) -> list[Contribution]:
+    return list(Contribution.objects.published().select_related("chapter").order_by("-published_at", "-pk")[:limit])
+
+
+def _comment_steps():
+    return Prefetch(
+        "transitions",
+        queryset=ContributionTransition.objects.select_related("by").order_by("at", "pk"),
+        to_attr="steps",
+    )
+
+
+def contributions_of(*, author) -> QuerySet[Contribution]:
+    """A member's own contributions with their review history, newest first."""
+    return (
+        Contribution.objects.filter(author=author)
+        .select_related("chapter", "centre")
+        .prefetch_related(_comment_steps())
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def awaiting_review_count() -> int:
+    return Contribution.objects.filter(state__in=[ContributionState.SUBMITTED, ContributionState.IN_REVIEW]).count()
+
+
+def open_contributions_of(*, author, states) -> list[Contribution]:
+    return list(
+        Contribution.objects.filter(author=author, state__in=states)
+        .select_related("chapter")
+        .order_by("-updated_at")[:10]
+    )
+
+
+def published_from_meeting(*, meeting) -> list[Contribution]:
+    return list(
+        Contribution.objects.published()
+        .filter(source_meeting=meeting)
+        .select_related("chapter")
+        .order_by("chapter__order", "order", "pk")
+    )
+
+
+def published_credited_by_name(*, author) -> list[Contribution]:
+    return list(
+        Contribution.objects.published()
+        .filter(author=author, credit=Credit.NAME)
+        .select_related("chapter")
+        .order_by("chapter__order", "order")
+    )

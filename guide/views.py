@@ -1,0 +1,198 @@
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from community.access import member_required
+from community.markdown import render_markdown
+from community.rules import is_member
+from meetings.models import Meeting, Resource
+from themes.models import Theme
+
+from . import pdf, selectors, services
+from .enums import ContributionKind, ContributionState
+from .forms import ContributionForm, GuideSearchForm, PreviewForm
+from .models import Chapter, Contribution
+from .rules import can_edit_contribution
+
+PAGE_SIZE = 30
+
+
+def toc(request):
+    """The published guide's table of contents, and the search of the guide."""
+    form = GuideSearchForm(request.GET or None)
+    query = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    results = None
+    if len(query) >= 2:
+        results = Paginator(selectors.published_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "guide/toc.html",
+        {"chapters": selectors.chapters_with_counts(), "form": form, "query": query, "results": results},
+    )
+
+
+def chapter(request, slug):
+    """One chapter with its published entries, grouped by kind."""
+    chapter = get_object_or_404(Chapter, slug=slug)
+    page = Paginator(selectors.chapter_published_entries(chapter=chapter), PAGE_SIZE).get_page(request.GET.get("page"))
+    labels = dict(ContributionKind.choices)
+    groups = [(labels.get(kind, kind), list(entries)) for kind, entries in groupby(page, key=lambda e: e.kind)]
+    return render(
+        request,
+        "guide/chapter.html",
+        {"chapter": chapter, "page": page, "groups": groups, "show_sources": is_member(request.user)},
+    )
+
+
+def _source_initial(request) -> dict:
+    """Prefill the source of a contribution from ``?theme=``, ``?meeting=``, ``?resource=``."""
+    initial = {}
+    for param, model, field in (
+        ("theme", Theme, "source_theme"),
+        ("meeting", Meeting, "source_meeting"),
+        ("resource", Resource, "source_resource"),
+    ):
+        value = request.GET.get(param, "")
+        if value.isdigit():
+            obj = model.objects.filter(pk=int(value)).first()
+            if obj is not None:
+                initial[field] = obj
+    if "source_resource" in initial and "source_meeting" not in initial:
+        initial["source_meeting"] = initial["source_resource"].meeting_id
+    if "source_theme" in initial and "source_meeting" not in initial and initial["source_theme"].meeting_id:
+        initial["source_meeting"] = initial["source_theme"].meeting_id
+    if "source_theme" in initial:
+        initial.setdefault("title", initial["source_theme"].title)
+    return initial
+
+
+def _form_fields(form) -> dict:
+    return {name: form.cleaned_data[name] for name in services.AUTHOR_FIELDS}
+
+
+@member_required
+def contribute(request):
+    """Write a contribution: save it as a draft or submit it for review."""
+    if request.method == "POST":
+        form = ContributionForm(request.POST)
+        if form.is_valid():
+            contribution = services.contribution_create(
+                author=request.user, submit="submit" in request.POST, **_form_fields(form)
+            )
+            if contribution.state == ContributionState.SUBMITTED:
+                messages.success(request, _("Thank you! Your contribution was sent to the guide editors."))
+            else:
+                messages.success(request, _("Your draft is saved. Submit it when it is ready."))
+            return redirect("guide:mine")
+    else:
+        initial = {"centre": request.user.organisation_id, **_source_initial(request)}
+        form = ContributionForm(initial=initial)
+    return render(request, "guide/contribute.html", {"form": form})
+
+
+def _own(request, pk) -> Contribution:
+    """The signed-in member's contribution; anyone else's answers 404."""
+    return get_object_or_404(Contribution.objects.select_related("chapter"), pk=pk, author=request.user)
+
+
+@member_required
+def edit(request, pk):
+    """Change a draft or an entry with changes requested, then save or resubmit it."""
+    contribution = _own(request, pk)
+    if not can_edit_contribution(request.user, contribution):
+        messages.error(request, _("“%(title)s” can no longer be changed.") % {"title": contribution.title})
+        return redirect("guide:mine")
+    if request.method == "POST":
+        form = ContributionForm(request.POST, instance=contribution)
+        if form.is_valid():
+            try:
+                services.contribution_update(
+                    contribution=contribution,
+                    by=request.user,
+                    version=form.cleaned_data["version"] or 0,
+                    submit="submit" in request.POST,
+                    **_form_fields(form),
+                )
+            except services.StaleEditError as exc:
+                form.add_error(None, str(exc))
+            except services.NotEditableError as exc:
+                messages.error(request, str(exc))
+                return redirect("guide:mine")
+            else:
+                if "submit" in request.POST:
+                    messages.success(request, _("Your contribution was sent to the guide editors."))
+                else:
+                    messages.success(request, _("Your changes are saved."))
+                return redirect("guide:mine")
+    else:
+        form = ContributionForm(instance=contribution)
+    steps = contribution.transitions.select_related("by").filter(by_editor=True).exclude(comment="")
+    return render(request, "guide/edit.html", {"form": form, "contribution": contribution, "editor_steps": steps})
+
+
+@member_required
+@require_POST
+def transition(request, pk, action):
+    """The author's own moves: submit a draft, withdraw a submission."""
+    contribution = _own(request, pk)
+    to = {"submit": ContributionState.SUBMITTED, "withdraw": ContributionState.DRAFT}.get(action)
+    if to is None:
+        raise Http404
+    try:
+        services.contribution_transition(contribution=contribution, to=to, by=request.user)
+    except services.TransitionError as exc:
+        messages.error(request, str(exc))
+    else:
+        if to == ContributionState.SUBMITTED:
+            messages.success(request, _("Your contribution was sent to the guide editors."))
+        else:
+            messages.success(request, _("Your contribution is a draft again."))
+    return redirect("guide:mine")
+
+
+@member_required
+@require_POST
+def delete(request, pk):
+    contribution = _own(request, pk)
+    try:
+        services.contribution_delete_draft(contribution=contribution, by=request.user)
+    except services.NotEditableError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The draft is deleted."))
+    return redirect("guide:mine")
+
+
+@member_required
+def mine(request):
+    """My contributions, their review state and the editors' comments."""
+    page = Paginator(selectors.contributions_of(author=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "guide/mine.html", {"page": page})
+
+
+@member_required
+@require_POST
+def preview(request):
+    """The markdown of the contribution form, rendered as readers will see it (htmx)."""
+    form = PreviewForm(request.POST)
+    body = form.cleaned_data["body"] if form.is_valid() else ""
+    return render(
+        request, "guide/includes/_preview.html", {"html": render_markdown(body), "too_long": not form.is_valid()}
+    )
+
+
+def guide_pdf(request):
+    """The whole published guide as one PDF, rebuilt only when the guide changed."""
+    try:
+        data, key = pdf.guide_pdf(base_url=request.build_absolute_uri("/"))
+    except pdf.PdfUnavailable:
+        return render(request, "guide/pdf_unavailable.html", status=503)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="guide-multi-partnership-cooperation.pdf"'
+    response["ETag"] = f'"{key}"'
+    return response
