@@ -1,0 +1,21 @@
+"""Background work of the community app: emails about membership."""
+
+from celery import shared_task
+from django.contrib.auth import get_user_model
+
+from .enums import NotificationKind
+from .notifications import send_to_users
+
+
+@shared_task
+def send_membership_email(*, member_id: int, state: str, message: str = "") -> int:
+    """Tell a member their membership changed (approved, declined, suspended), in their language."""
+    member = get_user_model().objects.filter(pk=member_id).first()
+    if member is None:
+        return 0
+    return send_to_users(
+        users=[member],
+        kind=NotificationKind.ACCOUNT,
+        template="community/email/membership",
+        context={"member": member, "state": state, "message": message},
+    )
