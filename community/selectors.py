@@ -61,12 +61,13 @@ def member_expertise_tags(queryset: QuerySet | None = None) -> QuerySet:
 
 
 def directory_countries() -> list[str]:
-    return sorted(set(directory_members().exclude(country="").values_list("country", flat=True).distinct()))
+    listed = get_user_model().objects.approved().filter(listed_in_directory=True).exclude(country="")
+    return sorted(listed.order_by().values_list("country", flat=True).distinct())
 
 
 def directory_languages() -> list[str]:
     listed = get_user_model().objects.approved().filter(listed_in_directory=True)
-    return sorted(set(MemberLanguage.objects.filter(member__in=listed).values_list("code", flat=True).distinct()))
+    return list(MemberLanguage.objects.filter(member__in=listed).order_by("code").values_list("code", flat=True).distinct())
 
 
 def profile_for(*, username: str, viewer):
