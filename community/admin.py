@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
@@ -114,6 +115,7 @@ class OrganisationAdmin(ObjectPermissionsModelAdmin):
     search_fields = ("name", "short_name", "city")
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "short_name", "slug", "city", "country", "website", "is_network_team")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_count=Count("members"))

@@ -67,7 +67,9 @@ def directory_countries() -> list[str]:
 
 def directory_languages() -> list[str]:
     listed = get_user_model().objects.approved().filter(listed_in_directory=True)
-    return list(MemberLanguage.objects.filter(member__in=listed).order_by("code").values_list("code", flat=True).distinct())
+    return list(
+        MemberLanguage.objects.filter(member__in=listed).order_by("code").values_list("code", flat=True).distinct()
+    )
 
 
 def profile_for(*, username: str, viewer):

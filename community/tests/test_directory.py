@@ -151,7 +151,11 @@ def _count_queries(client, url) -> int:
 
 def test_directory_query_count_is_the_same_with_1_and_30_members(member_client, member):
     factories.with_profile(
-        member, country="FR", languages=["fr"], expertise=["Topic a", "GDPR"], organisation=factories.OrganisationFactory()
+        member,
+        country="FR",
+        languages=["fr"],
+        expertise=["Topic a", "GDPR"],
+        organisation=factories.OrganisationFactory(),
     )
     filtered = URL + "?q=topic&language=fr&expertise=gdpr&country=FR"
     one = _count_queries(member_client, URL)
@@ -182,7 +186,11 @@ def test_profile_query_count_is_the_same_with_1_and_30_members(member_client, me
 
 
 def test_centre_page_lists_its_listed_members(member_client, colleagues):
-    factories.with_profile(factories.UserFactory(display_name="Unlisted Porto"), organisation=colleagues["ana"].organisation, listed_in_directory=False)
+    factories.with_profile(
+        factories.UserFactory(display_name="Unlisted Porto"),
+        organisation=colleagues["ana"].organisation,
+        listed_in_directory=False,
+    )
 
     response = member_client.get(reverse("community:centre", args=["porto"]))
 

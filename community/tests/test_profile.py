@@ -218,7 +218,9 @@ def test_image_format_outside_the_list_is_refused(member_client, member):
 
 
 def test_bio_with_script_and_javascript_link_renders_inert(member_client, member):
-    colleague = factories.UserFactory(bio='Hi <script>alert("x")</script> [click](javascript:alert(1)) <img src=x onerror=alert(1)>')
+    colleague = factories.UserFactory(
+        bio='Hi <script>alert("x")</script> [click](javascript:alert(1)) <img src=x onerror=alert(1)>'
+    )
 
     body = member_client.get(reverse("community:profile", args=[colleague.username])).content.decode()
 
@@ -231,7 +233,9 @@ def test_bio_with_script_and_javascript_link_renders_inert(member_client, member
 def test_profile_shows_what_the_member_chose(member_client):
     centre = factories.OrganisationFactory(name="Cité des métiers de Dakar", slug="dakar")
     colleague = factories.with_profile(
-        factories.UserFactory(display_name="Awa Ndiaye", show_email=False, show_photo=False, photo="members/photos/x.jpg"),
+        factories.UserFactory(
+            display_name="Awa Ndiaye", show_email=False, show_photo=False, photo="members/photos/x.jpg"
+        ),
         job_title="Communication officer",
         organisation=centre,
         city="Dakar",
@@ -244,7 +248,14 @@ def test_profile_shows_what_the_member_chose(member_client):
 
     body = response.content.decode()
     assert response.status_code == 200
-    for text in ("Awa Ndiaye", "Communication officer", "Cité des métiers de Dakar", "Senegal", "Wolof", "Social media"):
+    for text in (
+        "Awa Ndiaye",
+        "Communication officer",
+        "Cité des métiers de Dakar",
+        "Senegal",
+        "Wolof",
+        "Social media",
+    ):
         assert text in body
     assert colleague.email not in body
     assert "members/photos/x.jpg" not in body
