@@ -1,7 +1,5 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from taggit.forms import TagField, TagWidget
-from taggit.utils import edit_string_for_tags
 
 from .enums import MemberState
 from .languages import LANGUAGES
@@ -32,11 +30,12 @@ class ProfileForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
         label=_("Languages I speak"), choices=LANGUAGES, required=False, widget=forms.CheckboxSelectMultiple
     )
-    expertise = TagField(
+    expertise = forms.CharField(
         label=_("Areas of expertise"),
         required=False,
+        max_length=1000,
         help_text=_("Separate areas with commas, e.g. “employer engagement, GDPR, event design”."),
-        widget=TagWidget(attrs={"list": "expertise-suggestions", "autocomplete": "off", "data-tag-input": ""}),
+        widget=forms.TextInput(attrs={"list": "expertise-suggestions", "autocomplete": "off", "data-tag-input": ""}),
     )
     photo = forms.FileField(
         label=_("Photo"),
@@ -96,14 +95,22 @@ class ProfileForm(forms.ModelForm):
         self.fields["time_zone"].widget.choices = time_zone_choices()
         if self.instance.pk and not self.is_bound:
             self.initial["languages"] = [row.code for row in self.instance.languages_spoken.all()]
-            self.initial["expertise"] = edit_string_for_tags(list(self.instance.expertise.all()))
+            self.initial["expertise"] = ", ".join(sorted(self.instance.expertise.names(), key=str.lower))
+        # Alphabetical in the reader's language.
+        self.fields["languages"].choices = sorted(LANGUAGES, key=lambda choice: str(choice[1]).lower())
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")
         return prepare_photo(upload) if upload else None
 
     def clean_expertise(self):
-        names = self.cleaned_data.get("expertise") or []
+        # Commas only separate areas: “event design” is one area, not two.
+        names, seen = [], set()
+        for raw in (self.cleaned_data.get("expertise") or "").split(","):
+            name = " ".join(raw.split())
+            if name and name.lower() not in seen:
+                seen.add(name.lower())
+                names.append(name)
         if len(names) > 15:
             raise forms.ValidationError(_("Choose at most 15 areas of expertise."))
         if any(len(name) > 60 for name in names):

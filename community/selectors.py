@@ -95,10 +95,10 @@ def pending_members() -> QuerySet:
 
 
 def members_with_unlisted_centre() -> QuerySet:
-    """Approved members who typed a centre that is not in the list yet."""
+    """Approved or waiting members who typed a centre that is not in the list yet."""
     User = get_user_model()
     return (
-        User.objects.approved()
+        User.objects.filter(state__in=[MemberState.PENDING, MemberState.APPROVED], is_active=True)
         .filter(organisation__isnull=True)
         .exclude(organisation_other="")
         .order_by("organisation_other", "display_name")

@@ -83,6 +83,12 @@ def test_member_saves_profile_privacy_and_preferences(member_client, member):
     assert (member.time_zone, member.notify_theme_updates, member.notify_reminders) == ("Europe/Lisbon", False, True)
 
 
+def test_expertise_is_split_on_commas_only_and_deduplicated(member_client, member):
+    member_client.post(EDIT, _form_data(expertise="event design,  GDPR , gdpr,, Speed   networking"))
+
+    assert sorted(member.expertise.names(), key=str.lower) == ["event design", "GDPR", "Speed networking"]
+
+
 def test_saving_again_replaces_languages_and_expertise(member_client, member):
     factories.with_profile(member, languages=["fr", "de"], expertise=["Radio"])
 
@@ -104,6 +110,7 @@ def test_edit_page_shows_current_values_and_notifications_section(member_client,
     assert 'id="notifications"' in body
     assert 'value="Head of office"' in body
     assert 'value="GDPR, Radio"' in body
+    assert '<option value="Speed networking">' in body
     assert '<option value="Speed networking">' in body
     assert response.context["form"].initial["languages"] == ["pt"]
 
