@@ -99,8 +99,17 @@ class UserAdmin(ObjectPermissionsModelAdmin, BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "username", "display_name", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "username", "display_name", "usable_password", "password1", "password2"),
+            },
+        ),
     )
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
 
     def has_membership_permission(self, request) -> bool:
         return is_facilitator(request.user)

@@ -155,9 +155,8 @@ def export(request):
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        member = request.user
+        services.account_delete(member=request.user)
         logout(request)
-        services.account_delete(member=member)
         messages.success(request, _("Your account and personal data are deleted. Thank you for your time with us."))
         return redirect("home")
     return render(request, "community/account_delete.html", {"form": form})

@@ -4,7 +4,7 @@ from django.test import Client
 from django.urls import reverse
 
 from community.enums import MemberState
-from community.models import Organisation
+from community.models import Organisation, User
 from community.tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -114,3 +114,52 @@ def test_staff_without_the_facilitator_role_cannot_manage_centres():
 
     assert client.get(reverse("admin:community_organisation_changelist")).status_code == 403
     assert client.get(reverse("admin:community_user_changelist")).status_code == 403
+
+
+def test_superuser_creates_an_account_in_the_admin(admin_client):
+    response = admin_client.post(
+        reverse("admin:community_user_add"),
+        {
+            "email": "new@example.org",
+            "username": "new-person",
+            "display_name": "New Person",
+            "usable_password": "true",
+            "password1": "a-long-admin-password",
+            "password2": "a-long-admin-password",
+        },
+    )
+
+    assert response.status_code == 302
+    user = User.objects.get(email="new@example.org")
+    assert (user.display_name, user.state) == ("New Person", MemberState.PENDING)
+    assert user.check_password("a-long-admin-password")
+
+
+def test_superuser_edits_a_profile_in_the_admin_but_not_the_state(admin_client):
+    member = factories.UserFactory(display_name="Old Name")
+    response = admin_client.get(reverse("admin:community_user_change", args=[member.pk]))
+    form = response.context["adminform"].form
+    [prefix] = [inline.formset.prefix for inline in response.context["inline_admin_formsets"]]
+    data = {
+        name: value for name, value in form.initial.items() if value is not None and name not in ("expertise", "photo")
+    }
+    data |= {
+        "display_name": "New Name",
+        "state": "suspended",
+        "expertise": "GDPR",
+        "groups": [],
+        "user_permissions": [],
+        f"{prefix}-TOTAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": "0",
+        "last_login_0": "",
+        "last_login_1": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "10:00:00",
+    }
+    data = {k: v for k, v in data.items() if v not in (False, [])} | {"is_active": "on"}
+
+    response = admin_client.post(reverse("admin:community_user_change", args=[member.pk]), data)
+
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.display_name, member.state) == ("New Name", MemberState.APPROVED)

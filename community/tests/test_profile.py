@@ -1,5 +1,6 @@
 import io
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,14 +15,15 @@ from community.tests import factories
 pytestmark = pytest.mark.django_db
 
 EDIT = reverse("community:profile_edit")
-PHOTO_DIR = settings.MEDIA_ROOT / "members" / "photos"
 
 
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
-    global PHOTO_DIR
     settings.MEDIA_ROOT = tmp_path
-    PHOTO_DIR = tmp_path / "members" / "photos"
+
+
+def _photo_dir():
+    return Path(settings.MEDIA_ROOT) / "members" / "photos"
 
 
 def _form_data(**overrides) -> dict:
@@ -60,7 +62,7 @@ def _image_bytes(fmt="PNG", size=(400, 300), exif=False) -> bytes:
 
 
 def _stored_photos() -> list[str]:
-    return sorted(os.listdir(PHOTO_DIR)) if PHOTO_DIR.exists() else []
+    return sorted(os.listdir(_photo_dir())) if _photo_dir().exists() else []
 
 
 def test_member_saves_profile_privacy_and_preferences(member_client, member):
@@ -154,7 +156,7 @@ def test_photo_is_re_encoded_under_a_generated_name_without_metadata(member_clie
     assert member.photo.name == f"members/photos/{stored}"
     assert "beach" not in stored
     assert len(stored) == len("0123456789abcdef0123456789abcdef.jpg")
-    with Image.open(PHOTO_DIR / stored) as image:
+    with Image.open(_photo_dir() / stored) as image:
         assert (image.format, image.size) == ("JPEG", (800, 400))
         assert dict(image.getexif()) == {}
 
