@@ -119,7 +119,7 @@ def membership_transition(*, member, to: str, by, message: str = ""):
     return member
 
 
-def member_set_centre(*, member, organisation: Organisation, by=None):
+def member_set_centre(*, member, organisation: Organisation):
     """Link a member to a centre from the list (resolves “my centre is not listed”). No side effects."""
     member.organisation = organisation
     member.organisation_other = ""

@@ -217,7 +217,7 @@ def centre_resolve(request, username):
     member = get_object_or_404(User, username=username)
     form = CentreResolveForm(request.POST)
     if form.is_valid():
-        services.member_set_centre(member=member, organisation=form.cleaned_data["organisation"], by=request.user)
+        services.member_set_centre(member=member, organisation=form.cleaned_data["organisation"])
         messages.success(
             request, _("%(name)s is now linked to %(centre)s.") % {"name": member, "centre": member.organisation}
         )
