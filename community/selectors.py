@@ -5,6 +5,7 @@ from operator import and_, or_
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from taggit.models import Tag, TaggedItem
@@ -32,21 +33,16 @@ def members_matching(queryset: QuerySet, query: str) -> QuerySet:
     User = get_user_model()
     user_type = ContentType.objects.get_for_model(User)
 
+    # PostgreSQL ignores accents too (“Liege” finds “Liège”); the SQLite quick start cannot.
+    lookup = "unaccent__icontains" if connection.vendor == "postgresql" else "icontains"
+    fields = ("display_name", "job_title", "organisation__name", "organisation__short_name")
+    fields += ("organisation_other", "city", "bio")
+
     def word_matches(word: str) -> Q:
-        tagged = TaggedItem.objects.filter(content_type=user_type, object_id=OuterRef("pk"), tag__name__icontains=word)
-        return reduce(
-            or_,
-            [
-                Q(display_name__icontains=word),
-                Q(job_title__icontains=word),
-                Q(organisation__name__icontains=word),
-                Q(organisation__short_name__icontains=word),
-                Q(organisation_other__icontains=word),
-                Q(city__icontains=word),
-                Q(bio__icontains=word),
-                Exists(tagged),
-            ],
+        tagged = TaggedItem.objects.filter(
+            content_type=user_type, object_id=OuterRef("pk"), **{f"tag__name__{lookup}": word}
         )
+        return reduce(or_, [Q(**{f"{field}__{lookup}": word}) for field in fields] + [Exists(tagged)])
 
     return queryset.filter(reduce(and_, [word_matches(word) for word in words]))
 

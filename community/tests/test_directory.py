@@ -79,6 +79,8 @@ def test_directory_lists_listed_approved_members_by_name(member_client, member, 
         ({"q": "social med"}, ["Moussa Diop"]),  # expertise, every word
         ({"q": "gdpr"}, ["Ana Silva", "Giulia Rossi"]),  # expertise of two
         ({"q": "gdpr porto"}, ["Ana Silva"]),
+        ({"q": "citta"}, ["Giulia Rossi"]),  # accents ignored
+        ({"q": "métiers"}, ["Ana Silva", "Moussa Diop"]),
         ({"country": "IT", "expertise": "gdpr"}, ["Giulia Rossi"]),
         ({"language": "en", "expertise": "gdpr", "q": "partnership"}, ["Ana Silva"]),
         ({"country": "SN", "expertise": "gdpr"}, []),
