@@ -268,3 +268,26 @@ def test_facilitator_links_an_unlisted_centre(facilitator_client):
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.organisation, member.organisation_other) == (centre, "")
+
+
+def test_facilitators_hear_of_a_confirmed_sign_up(client, facilitator, django_capture_on_commit_callbacks):
+    import re
+
+    factories.UserFactory(display_name="Plain Member")
+    client.post(
+        reverse("account_signup"),
+        {
+            "display_name": "Ana Ferreira",
+            "email": "ana@example.org",
+            "password1": "partnerships-are-built-slowly",
+            "password2": "partnerships-are-built-slowly",
+        },
+    )
+    link = re.search(r"https?://[^/\s]+(/accounts/confirm-email/[^\s]+/)", mail.outbox[0].body).group(1)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link)
+
+    assert [m.to for m in mail.outbox[1:]] == [[facilitator.email]]
+    assert "Ana Ferreira (ana@example.org) has signed up" in mail.outbox[1].body
+    assert "http://testserver/members/pending/" in mail.outbox[1].body
