@@ -67,7 +67,12 @@ def directory(request):
     return render(
         request,
         "community/directory.html",
-        {"filter": filterset, "page": page, "members": page.object_list, "filtered": filterset.is_bound},
+        {
+            "filter": filterset,
+            "page": page,
+            "members": page.object_list,
+            "filtered": filterset.is_bound and filterset.is_filtered,
+        },
     )
 
 
