@@ -100,6 +100,9 @@ class User(AbstractUser):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["display_name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(state__in=MemberState.values), name="member_state_is_known"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username

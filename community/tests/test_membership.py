@@ -291,3 +291,12 @@ def test_facilitators_hear_of_a_confirmed_sign_up(client, facilitator, django_ca
     assert [m.to for m in mail.outbox[1:]] == [[facilitator.email]]
     assert "Ana Ferreira (ana@example.org) has signed up" in mail.outbox[1].body
     assert "http://testserver/members/pending/" in mail.outbox[1].body
+
+
+def test_database_refuses_an_unknown_state(member):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.filter(pk=member.pk).update(state="crowned")
+
+    assert User.objects.get(pk=member.pk).state == MemberState.APPROVED
