@@ -1,10 +1,49 @@
 """The community app's own contributions to the shared extension points."""
 
-from . import seed
+from django.utils.translation import gettext as _
+
+from . import seed, selectors
+from .rules import is_facilitator
 
 
 def seed_demo(stdout) -> None:
     seed.seed_accounts(stdout)
+    seed.seed_community(stdout)
+
+
+def dashboard_panels(user) -> list[dict]:
+    """The welcome panel: what is left to fill in on the profile, the directory, sign-ups to approve."""
+    labels = {
+        "job_title": _("job title"),
+        "centre": _("centre"),
+        "country": _("country"),
+        "languages": _("languages"),
+        "expertise": _("areas of expertise"),
+        "bio": _("short bio"),
+    }
+    missing = [labels[key] for key, done in selectors.profile_completion(user) if not done]
+    return [
+        {
+            "template": "community/panels/_welcome.html",
+            "missing": missing,
+            "member_count": selectors.directory_members().count(),
+            "pending_count": selectors.pending_members().count() if is_facilitator(user) else 0,
+        }
+    ]
+
+
+def search(query, user) -> list[dict]:
+    """Members listed in the directory whose profile matches the query."""
+    members = selectors.members_matching(selectors.directory_members(), query)[:20]
+    return [
+        {
+            "kind": _("Members"),
+            "title": member.display_name,
+            "url": member.get_absolute_url(),
+            "excerpt": " · ".join(part for part in (member.job_title, member.centre_name) if part),
+        }
+        for member in members
+    ]
 
 
 def export_personal_data(user) -> dict:
@@ -16,12 +55,36 @@ def export_personal_data(user) -> dict:
             "preferred_language": user.preferred_language,
             "time_zone": user.time_zone,
             "membership": user.state,
+            "membership_changed_at": user.state_changed_at.isoformat() if user.state_changed_at else None,
             "date_joined": user.date_joined.isoformat(),
+            "last_login": user.last_login.isoformat() if user.last_login else None,
             "notifications": {
                 "reminders": user.notify_reminders,
                 "meeting_changes": user.notify_meeting_changes,
                 "theme_updates": user.notify_theme_updates,
                 "guide_updates": user.notify_guide_updates,
             },
-        }
+        },
+        "profile": {
+            "job_title": user.job_title,
+            "centre": user.organisation.name if user.organisation_id else None,
+            "centre_not_listed": user.organisation_other,
+            "city": user.city,
+            "country": user.country.code or None,
+            "languages": sorted(user.languages_spoken.values_list("code", flat=True)),
+            "expertise": sorted(user.expertise.names()),
+            "bio": user.bio,
+            "photo": user.photo.url if user.photo else None,
+            "privacy": {
+                "show_email": user.show_email,
+                "show_photo": user.show_photo,
+                "listed_in_directory": user.listed_in_directory,
+            },
+        },
     }
+
+
+def erase_personal_data(user) -> None:
+    from .services import member_erase_profile
+
+    member_erase_profile(member=user)

@@ -4,10 +4,14 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from taggit.managers import TaggableManager
 
 from .enums import MemberState, NotificationKind
+from .languages import LANGUAGES, language_name
 
 
 def validate_time_zone(value: str) -> None:
@@ -57,6 +61,32 @@ class User(AbstractUser):
         related_name="members",
     )
 
+    # Profile: what the member tells the community about themselves.
+    job_title = models.CharField(
+        _("job title"), max_length=150, blank=True, help_text=_("For example “Partnership manager — entrepreneurship”.")
+    )
+    organisation_other = models.CharField(
+        _("centre not listed"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name of your centre if it is not in the list yet; a facilitator will add it."),
+    )
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    country = CountryField(_("country"), blank=True)
+    bio = models.TextField(_("short bio"), max_length=3000, blank=True)
+    photo = models.ImageField(_("photo"), upload_to="members/photos/", blank=True)
+    expertise = TaggableManager(
+        verbose_name=_("areas of expertise"), blank=True, help_text=_("Separate areas with commas.")
+    )
+
+    # Privacy choices.
+    show_email = models.BooleanField(_("show my email to other members"), default=False)
+    show_photo = models.BooleanField(_("show my photo to other members"), default=True)
+    listed_in_directory = models.BooleanField(_("list me in the members' directory"), default=True)
+
+    # Raised to end every session of the account at once (suspension).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
     notify_reminders = models.BooleanField(_("meeting reminders"), default=True)
     notify_meeting_changes = models.BooleanField(_("meeting changes and cancellations"), default=True)
     notify_theme_updates = models.BooleanField(_("updates on themes I follow"), default=True)
@@ -70,13 +100,35 @@ class User(AbstractUser):
         verbose_name = _("member")
         verbose_name_plural = _("members")
         ordering = ["display_name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(state__in=MemberState.values), name="member_state_is_known"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name or self.username
 
+    def get_absolute_url(self) -> str:
+        return reverse("community:profile", kwargs={"username": self.username})
+
     @property
     def is_approved(self) -> bool:
         return self.is_active and self.state == MemberState.APPROVED
+
+    def _get_session_auth_hash(self, secret=None):
+        # Sessions store this hash; when it changes, Django signs the session out at its next
+        # request. Mixing in ``session_generation`` lets a suspension end every session at once.
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = self.password if not self.session_generation else f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    @property
+    def initials(self) -> str:
+        words = (self.display_name or self.username).split()
+        return "".join(word[0] for word in words[:2]).upper()
+
+    @property
+    def centre_name(self) -> str:
+        return str(self.organisation) if self.organisation_id else self.organisation_other
 
     def wants(self, kind: str) -> bool:
         """Whether this member accepts notifications of that kind."""
@@ -109,3 +161,26 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:centre", kwargs={"slug": self.slug})
+
+
+class MemberLanguage(models.Model):
+    """A language a member speaks (ISO 639-1 code)."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="languages_spoken")
+    code = models.CharField(_("language"), max_length=8, choices=LANGUAGES)
+
+    class Meta:
+        verbose_name = _("language spoken")
+        verbose_name_plural = _("languages spoken")
+        ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["member", "code"], name="one_row_per_member_language")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return language_name(self.code)

@@ -37,3 +37,28 @@ is_member = is_approved_member | is_facilitator
 
 rules.add_perm("community.view_members", is_member)
 rules.add_perm("community.approve_members", is_facilitator)
+
+
+@rules.predicate
+def is_self(user, member) -> bool:
+    return bool(member is not None and user.is_authenticated and user.pk == member.pk)
+
+
+@rules.predicate
+def is_visible_member(user, member) -> bool:
+    """Approved members see approved members; facilitators see every account (to approve it)."""
+    return member is not None and member.is_approved
+
+
+can_view_profile = is_self | is_facilitator | (is_member & is_visible_member)
+
+rules.add_perm("community.view_profile", can_view_profile)
+
+# The admin: facilitators (staff) manage centres and look at accounts; changing an account's
+# fields stays with superusers, membership moves go through the admin actions.
+rules.add_perm("community", is_facilitator)
+rules.add_perm("community.view_organisation", is_facilitator)
+rules.add_perm("community.add_organisation", is_facilitator)
+rules.add_perm("community.change_organisation", is_facilitator)
+rules.add_perm("community.delete_organisation", is_facilitator)
+rules.add_perm("community.view_user", is_facilitator)

@@ -1,9 +1,21 @@
 """Writes on members that have rules or side effects."""
 
-from django.contrib.auth import get_user_model
-from django.utils.text import slugify
+from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from . import extensions
 from .enums import MemberState
+from .models import MemberLanguage, Organisation
+
+# Paths under /members/ that a username must not shadow.
+RESERVED_USERNAMES = frozenset({"me", "pending", "waiting", "centres", "edit", "export", "delete"})
 
 
 def username_from(name: str, *, exclude_pk: int | None = None) -> str:
@@ -14,7 +26,7 @@ def username_from(name: str, *, exclude_pk: int | None = None) -> str:
     taken = User.objects.filter(username__startswith=base)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
-    existing = set(taken.values_list("username", flat=True))
+    existing = set(taken.values_list("username", flat=True)) | RESERVED_USERNAMES
     while candidate in existing:
         n += 1
         candidate = f"{base}-{n}"
@@ -45,3 +57,157 @@ def user_create(
     user.full_clean(exclude=["password"])
     user.save()
     return user
+
+
+# --- Membership: the one state machine of an account -------------------------------------
+
+# Every allowed move, from -> to. Nothing else changes ``User.state``.
+MEMBERSHIP_MOVES: dict[str, frozenset[str]] = {
+    MemberState.PENDING: frozenset({MemberState.APPROVED, MemberState.DECLINED}),
+    MemberState.APPROVED: frozenset({MemberState.SUSPENDED}),
+    MemberState.SUSPENDED: frozenset({MemberState.APPROVED}),
+    MemberState.DECLINED: frozenset({MemberState.APPROVED}),
+}
+
+
+class MembershipError(ValidationError):
+    """A membership move the table does not allow."""
+
+
+def membership_can_move(*, from_state: str, to: str) -> bool:
+    return to in MEMBERSHIP_MOVES.get(from_state, frozenset())
+
+
+def membership_transition(*, member, to: str, by, message: str = ""):
+    """Move a member's account to another membership state.
+
+    Side effects: records who and when (and the optional message); a suspension ends every
+    session of the account at once; after commit, queues an email to the member in their
+    language (``community.tasks.send_membership_email``).
+    Raises ``MembershipError`` when the move is not in ``MEMBERSHIP_MOVES``.
+    """
+    from .tasks import send_membership_email
+
+    User = get_user_model()
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=member.pk)
+        if not membership_can_move(from_state=locked.state, to=to):
+            raise MembershipError(
+                _("%(name)s cannot go from “%(current)s” to “%(target)s”."),
+                code="not_allowed",
+                params={
+                    "name": locked,
+                    "current": MemberState(locked.state).label,
+                    "target": MemberState(to).label,
+                },
+            )
+        locked.state = to
+        locked.state_changed_at = timezone.now()
+        locked.state_changed_by = by
+        locked.state_message = message.strip()
+        fields = ["state", "state_changed_at", "state_changed_by", "state_message"]
+        if to == MemberState.SUSPENDED:
+            # Every stored session carries a hash of this value: they all stop matching.
+            locked.session_generation += 1
+            fields.append("session_generation")
+        locked.save(update_fields=fields)
+        transaction.on_commit(
+            lambda: send_membership_email.delay(member_id=locked.pk, state=to, message=locked.state_message)
+        )
+    for field in fields:
+        setattr(member, field, getattr(locked, field))
+    return member
+
+
+def member_set_centre(*, member, organisation: Organisation):
+    """Link a member to a centre from the list (resolves “my centre is not listed”). No side effects."""
+    member.organisation = organisation
+    member.organisation_other = ""
+    member.save(update_fields=["organisation", "organisation_other"])
+    return member
+
+
+# --- Profile ------------------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "display_name",
+    "job_title",
+    "organisation",
+    "organisation_other",
+    "city",
+    "country",
+    "bio",
+    "show_email",
+    "show_photo",
+    "listed_in_directory",
+    "preferred_language",
+    "time_zone",
+    "notify_reminders",
+    "notify_meeting_changes",
+    "notify_theme_updates",
+    "notify_guide_updates",
+)
+
+
+def profile_update(
+    *,
+    member,
+    values: dict,
+    languages: Iterable[str],
+    expertise: Iterable[str],
+    photo: ContentFile | None = None,
+    remove_photo: bool = False,
+):
+    """Save a member's profile, privacy choices and preferences.
+
+    ``values`` holds already-validated fields among ``PROFILE_FIELDS``; ``photo`` is an
+    already re-encoded image (see ``community.photos``). Side effects: writes the new photo
+    file; the replaced or removed photo file is deleted after commit.
+    """
+    old_photo_name = member.photo.name if member.photo else ""
+    with transaction.atomic():
+        changed = [name for name in PROFILE_FIELDS if name in values]
+        for name in changed:
+            setattr(member, name, values[name])
+        if member.organisation_id:
+            member.organisation_other = ""
+            if "organisation_other" not in changed:
+                changed.append("organisation_other")
+        if photo is not None:
+            member.photo.save(photo.name, photo, save=False)
+            changed.append("photo")
+        elif remove_photo and old_photo_name:
+            member.photo = ""
+            changed.append("photo")
+        member.save(update_fields=changed)
+
+        wanted = set(languages)
+        current = set(member.languages_spoken.values_list("code", flat=True))
+        member.languages_spoken.filter(code__in=current - wanted).delete()
+        MemberLanguage.objects.bulk_create(
+            [MemberLanguage(member=member, code=code) for code in sorted(wanted - current)]
+        )
+        member.expertise.set(list(expertise), clear=False)
+
+        if old_photo_name and "photo" in changed:
+            storage = member.photo.storage
+            transaction.on_commit(lambda: storage.delete(old_photo_name))
+    return member
+
+
+def member_erase_profile(*, member) -> None:
+    """Remove what the community app stores about a member beyond the account row: the photo file."""
+    if member.photo:
+        storage, name = member.photo.storage, member.photo.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+def account_delete(*, member) -> None:
+    """Delete an account for good.
+
+    Side effects: every app's ``erase_personal_data`` hook runs first (they anonymise or
+    delete what they hold), then the account row and what cascades from it is deleted.
+    """
+    with transaction.atomic():
+        extensions.call_all("erase_personal_data", member)
+        get_user_model().objects.filter(pk=member.pk).delete()

@@ -1,9 +1,25 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+import json
 
-from . import extensions
-from .access import member_required
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import extensions, selectors, services
+from .access import facilitator_required, member_required
+from .enums import MemberState
+from .filters import DirectoryFilter
+from .forms import AccountDeleteForm, CentreResolveForm, MembershipForm, ProfileForm
+from .models import Organisation, User
 from .rules import is_member
+
+DIRECTORY_PAGE_SIZE = 24
 
 
 def home(request):
@@ -37,3 +53,179 @@ def search(request):
     for result in results:
         groups.setdefault(str(result["kind"]), []).append(result)
     return render(request, "community/search.html", {"query": query, "groups": groups, "count": len(results)})
+
+
+# --- Directory, profiles, centres ---------------------------------------------------------
+
+
+@member_required
+def directory(request):
+    """Members who chose to be listed, filtered by the query string, paginated."""
+    filterset = DirectoryFilter(request.GET or None, queryset=selectors.directory_members())
+    members = filterset.qs if filterset.is_bound else filterset.queryset
+    page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "community/directory.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "members": page.object_list,
+            "filtered": filterset.is_bound and filterset.is_filtered,
+        },
+    )
+
+
+@member_required
+def profile(request, username):
+    member = selectors.profile_for(username=username, viewer=request.user)
+    sections = extensions.collect("profile_sections", member, request.user)
+    context = {"member": member, "sections": sections, "is_self": member.pk == request.user.pk}
+    if request.user.pk != member.pk:
+        context["membership_moves"] = sorted(services.MEMBERSHIP_MOVES.get(member.state, ()))
+    return render(request, "community/profile.html", context)
+
+
+@member_required
+def centre_list(request):
+    return render(request, "community/centre_list.html", {"centres": selectors.centres()})
+
+
+@member_required
+def centre_detail(request, slug):
+    centre = get_object_or_404(Organisation, slug=slug)
+    page = Paginator(selectors.centre_members(centre), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "community/centre_detail.html", {"centre": centre, "page": page})
+
+
+# --- My profile and my data ---------------------------------------------------------------
+
+
+@login_required
+def profile_edit(request):
+    """Pending members may fill in their profile too, so a facilitator knows whom they approve."""
+    if not (is_member(request.user) or request.user.state == MemberState.PENDING):
+        return redirect("community:waiting")
+    # A fresh copy: an invalid form must not leave typed values on request.user (shown in the menu).
+    member = User.objects.select_related("organisation").get(pk=request.user.pk)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, request.FILES, instance=member)
+        if form.is_valid():
+            data = form.cleaned_data
+            services.profile_update(
+                member=member,
+                values={name: data[name] for name in services.PROFILE_FIELDS if name in data},
+                languages=data["languages"],
+                expertise=data["expertise"],
+                photo=data["photo"],
+                remove_photo=data["remove_photo"],
+            )
+            messages.success(request, _("Your profile is saved."))
+            return redirect("community:profile_edit")
+        messages.error(request, _("Please correct the fields marked below."))
+    else:
+        form = ProfileForm(instance=member)
+    suggestions = selectors.member_expertise_tags().values_list("name", flat=True)[:200]
+    return render(
+        request,
+        "community/profile_edit.html",
+        {"form": form, "member": member, "suggestions": suggestions, "can_browse": is_member(request.user)},
+    )
+
+
+@login_required
+def profile_edit_other(request, username):
+    """Only one's own profile can be edited: someone else's edit page does not exist."""
+    if username != request.user.username:
+        raise Http404
+    return redirect("community:profile_edit")
+
+
+@member_required
+def export(request):
+    """All the member's personal data, from every app, as one JSON file."""
+    data = {
+        "exported_at": timezone.now().isoformat(),
+        "site": request.build_absolute_uri("/"),
+        **extensions.export_all(request.user),
+    }
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="keep-in-pact-{request.user.username}.json"'
+    return response
+
+
+@member_required
+def account_delete(request):
+    form = AccountDeleteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(member=request.user)
+        logout(request)
+        messages.success(request, _("Your account and personal data are deleted. Thank you for your time with us."))
+        return redirect("home")
+    return render(request, "community/account_delete.html", {"form": form})
+
+
+# --- Facilitators: approval ---------------------------------------------------------------
+
+
+@facilitator_required
+def pending(request):
+    page = Paginator(selectors.pending_members(), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "community/pending.html",
+        {
+            "page": page,
+            "unlisted": selectors.members_with_unlisted_centre()[:50],
+            "centres": Organisation.objects.order_by("name"),
+        },
+    )
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect(default)
+
+
+@require_POST
+@facilitator_required
+def membership(request, username):
+    """A facilitator approves, declines, suspends or reinstates an account."""
+    member = get_object_or_404(User, username=username)
+    form = MembershipForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("This decision could not be read; nothing was changed."))
+        return _back(request, "community:pending")
+    to = form.cleaned_data["to"]
+    try:
+        services.membership_transition(member=member, to=to, by=request.user, message=form.cleaned_data["message"])
+    except services.MembershipError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back(request, "community:pending")
+    done = {
+        MemberState.APPROVED: _("%(name)s is now a member. An email tells them so."),
+        MemberState.DECLINED: _("%(name)s's sign-up is declined. An email tells them so."),
+        MemberState.SUSPENDED: _("%(name)s is suspended and signed out everywhere."),
+    }[to]
+    messages.success(request, done % {"name": member})
+    return _back(request, "community:pending")
+
+
+@require_POST
+@facilitator_required
+def centre_resolve(request, username):
+    """Link a member who typed an unlisted centre to a centre of the list."""
+    member = get_object_or_404(User, username=username)
+    form = CentreResolveForm(request.POST)
+    if form.is_valid():
+        services.member_set_centre(member=member, organisation=form.cleaned_data["organisation"])
+        messages.success(
+            request, _("%(name)s is now linked to %(centre)s.") % {"name": member, "centre": member.organisation}
+        )
+    else:
+        messages.error(request, _("Choose a centre from the list."))
+    return _back(request, "community:pending")

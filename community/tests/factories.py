@@ -3,7 +3,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
 from community.enums import FACILITATORS_GROUP, GUIDE_EDITORS_GROUP, MemberState
-from community.models import User
+from community.models import MemberLanguage, Organisation, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -41,3 +41,27 @@ def guide_editor(**kwargs) -> User:
 
 def pending_member(**kwargs) -> User:
     return UserFactory(state=MemberState.PENDING, **kwargs)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"Cité des métiers {n}")
+    short_name = factory.Sequence(lambda n: f"CdM {n}")
+    slug = factory.Sequence(lambda n: f"centre-{n}")
+    city = "Porto"
+    country = "PT"
+
+
+def with_profile(member: User, *, languages=(), expertise=(), **fields) -> User:
+    """Give a member profile details (languages and expertise need their own rows)."""
+    for name, value in fields.items():
+        setattr(member, name, value)
+    if fields:
+        member.save(update_fields=list(fields))
+    MemberLanguage.objects.bulk_create([MemberLanguage(member=member, code=code) for code in languages])
+    if expertise:
+        member.expertise.add(*expertise)
+    return member

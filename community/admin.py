@@ -1,0 +1,134 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+from rules.contrib.admin import ObjectPermissionsModelAdmin
+
+from . import services
+from .enums import MemberState
+from .models import MemberLanguage, Organisation, User
+from .rules import is_facilitator
+
+
+class MemberLanguageInline(admin.TabularInline):
+    model = MemberLanguage
+    extra = 0
+
+
+def _membership_action(to: str, description):
+    def action(modeladmin, request, queryset):
+        moved, refused = 0, []
+        for member in queryset:
+            try:
+                services.membership_transition(member=member, to=to, by=request.user)
+                moved += 1
+            except services.MembershipError:
+                refused.append(str(member))
+        if moved:
+            modeladmin.message_user(
+                request,
+                _("%(count)d account(s) moved to “%(state)s”.") % {"count": moved, "state": MemberState(to).label},
+            )
+        if refused:
+            modeladmin.message_user(
+                request,
+                _("Not allowed from their current state: %(names)s.") % {"names": ", ".join(refused)},
+                messages.WARNING,
+            )
+
+    action.__name__ = f"membership_{to}"
+    action.short_description = description
+    action.allowed_permissions = ("membership",)
+    return action
+
+
+@admin.register(User)
+class UserAdmin(ObjectPermissionsModelAdmin, BaseUserAdmin):
+    """Accounts. Facilitators look and move memberships (through the service); superusers edit."""
+
+    list_display = ("display_name", "email", "state", "organisation", "country", "date_joined", "is_staff")
+    list_filter = ("state", "is_staff", "groups", "organisation", "country")
+    list_select_related = ("organisation",)
+    search_fields = ("display_name", "email", "username", "job_title", "organisation__name", "organisation_other")
+    ordering = ("display_name",)
+    readonly_fields = ("state", "state_changed_at", "state_changed_by", "state_message", "last_login", "date_joined")
+    inlines = [MemberLanguageInline]
+    actions = [
+        _membership_action(MemberState.APPROVED, _("Approve (or reinstate) the selected accounts")),
+        _membership_action(MemberState.DECLINED, _("Decline the selected sign-ups")),
+        _membership_action(MemberState.SUSPENDED, _("Suspend the selected members (signs them out)")),
+    ]
+    fieldsets = (
+        (None, {"fields": ("email", "username", "password")}),
+        (
+            _("Profile"),
+            {
+                "fields": (
+                    "display_name",
+                    "job_title",
+                    "organisation",
+                    "organisation_other",
+                    "city",
+                    "country",
+                    "expertise",
+                    "bio",
+                    "photo",
+                )
+            },
+        ),
+        (_("Privacy"), {"fields": ("show_email", "show_photo", "listed_in_directory")}),
+        (
+            _("Membership"),
+            {"fields": ("state", "state_changed_at", "state_changed_by", "state_message")},
+        ),
+        (
+            _("Preferences"),
+            {
+                "fields": (
+                    "preferred_language",
+                    "time_zone",
+                    "notify_reminders",
+                    "notify_meeting_changes",
+                    "notify_theme_updates",
+                    "notify_guide_updates",
+                )
+            },
+        ),
+        (_("Permissions"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "username", "display_name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def has_membership_permission(self, request) -> bool:
+        return is_facilitator(request.user)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(ObjectPermissionsModelAdmin):
+    """Centres, managed by facilitators."""
+
+    list_display = ("name", "short_name", "city", "country", "is_network_team", "member_count")
+    list_filter = ("country", "is_network_team")
+    search_fields = ("name", "short_name", "city")
+    prepopulated_fields = {"slug": ("name",)}
+    fields = ("name", "short_name", "slug", "city", "country", "website", "is_network_team")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(member_count=Count("members"))
+
+    @admin.display(description=_("members"), ordering="member_count")
+    def member_count(self, obj) -> int:
+        return obj.member_count

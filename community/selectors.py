@@ -1,0 +1,125 @@
+"""Reads the community pages need, each with the joins that keep its query count flat."""
+
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from taggit.models import Tag, TaggedItem
+
+from .enums import MemberState
+from .models import MemberLanguage, Organisation
+from .rules import can_view_profile
+
+
+def _with_profile(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("organisation").prefetch_related("languages_spoken", "expertise")
+
+
+def directory_members() -> QuerySet:
+    """Approved members who chose to appear in the directory, with what a directory card shows."""
+    User = get_user_model()
+    return _with_profile(User.objects.approved().filter(listed_in_directory=True)).order_by("display_name", "pk")
+
+
+def members_matching(queryset: QuerySet, query: str) -> QuerySet:
+    """Narrow to members whose name, title, centre, city, bio or expertise contain every word of the query."""
+    words = query.split()[:8]
+    if not words:
+        return queryset
+    User = get_user_model()
+    user_type = ContentType.objects.get_for_model(User)
+
+    # PostgreSQL ignores accents too (“Liege” finds “Liège”); the SQLite quick start cannot.
+    lookup = "unaccent__icontains" if connection.vendor == "postgresql" else "icontains"
+    fields = ("display_name", "job_title", "organisation__name", "organisation__short_name")
+    fields += ("organisation_other", "city", "bio")
+
+    def word_matches(word: str) -> Q:
+        tagged = TaggedItem.objects.filter(
+            content_type=user_type, object_id=OuterRef("pk"), **{f"tag__name__{lookup}": word}
+        )
+        return reduce(or_, [Q(**{f"{field}__{lookup}": word}) for field in fields] + [Exists(tagged)])
+
+    return queryset.filter(reduce(and_, [word_matches(word) for word in words]))
+
+
+def member_expertise_tags(queryset: QuerySet | None = None) -> QuerySet:
+    """Areas of expertise used by members (all accounts, or those of ``queryset``), by name."""
+    User = get_user_model()
+    items = TaggedItem.objects.filter(content_type=ContentType.objects.get_for_model(User))
+    if queryset is not None:
+        items = items.filter(object_id__in=queryset.values("pk"))
+    return Tag.objects.filter(pk__in=items.values("tag_id")).order_by("name")
+
+
+def directory_countries() -> list[str]:
+    listed = get_user_model().objects.approved().filter(listed_in_directory=True).exclude(country="")
+    return sorted(listed.order_by().values_list("country", flat=True).distinct())
+
+
+def directory_languages() -> list[str]:
+    listed = get_user_model().objects.approved().filter(listed_in_directory=True)
+    return list(
+        MemberLanguage.objects.filter(member__in=listed).order_by("code").values_list("code", flat=True).distinct()
+    )
+
+
+def profile_for(*, username: str, viewer):
+    """The member whose profile ``viewer`` asks for, or 404 if it does not exist or may not be seen."""
+    User = get_user_model()
+    member = _with_profile(User.objects.filter(username=username)).select_related("state_changed_by").first()
+    if member is None or not can_view_profile(viewer, member):
+        raise Http404
+    return member
+
+
+def pending_members() -> QuerySet:
+    """Sign-ups waiting for a facilitator, oldest first, with whether their email is verified."""
+    from allauth.account.models import EmailAddress
+
+    User = get_user_model()
+    verified = EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)
+    return (
+        _with_profile(User.objects.filter(state=MemberState.PENDING, is_active=True))
+        .annotate(email_verified=Exists(verified))
+        .order_by("date_joined", "pk")
+    )
+
+
+def members_with_unlisted_centre() -> QuerySet:
+    """Approved or waiting members who typed a centre that is not in the list yet."""
+    User = get_user_model()
+    return (
+        User.objects.filter(state__in=[MemberState.PENDING, MemberState.APPROVED], is_active=True)
+        .filter(organisation__isnull=True)
+        .exclude(organisation_other="")
+        .order_by("organisation_other", "display_name")
+    )
+
+
+def centres() -> QuerySet:
+    """Every centre with the number of members listed in the directory."""
+    listed = Q(members__state=MemberState.APPROVED, members__is_active=True, members__listed_in_directory=True)
+    return Organisation.objects.annotate(member_count=Count("members", filter=listed)).order_by(
+        "-is_network_team", "country", "name"
+    )
+
+
+def centre_members(organisation: Organisation) -> QuerySet:
+    return directory_members().filter(organisation=organisation)
+
+
+def profile_completion(member) -> list[tuple[str, bool]]:
+    """Which parts of a profile are filled in, as (key, done) pairs, for the welcome panel."""
+    return [
+        ("job_title", bool(member.job_title)),
+        ("centre", bool(member.organisation_id or member.organisation_other)),
+        ("country", bool(member.country)),
+        ("languages", member.languages_spoken.exists()),
+        ("expertise", member.expertise.exists()),
+        ("bio", bool(member.bio)),
+    ]
