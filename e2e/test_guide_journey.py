@@ -17,17 +17,6 @@ PASSWORD = "a-long-test-password"
 
 
 @pytest.fixture(autouse=True)
-def _notification_links(settings):
-    """Review emails link to the profile-edit page; provide it if the site lacks it."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("community:profile_edit")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "guide.tests.urls"
-
-
-@pytest.fixture(autouse=True)
 def _editors_group(db):
     """Transactional tests empty the tables, groups included: restore what the guide's data migration grants."""
     from django.contrib.auth.models import Group, Permission

@@ -15,15 +15,3 @@ def editor_admin(staff_editor) -> Client:
     client = Client()
     client.force_login(staff_editor)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _notification_links(settings):
-    """Notification emails link to the profile-edit page; provide it if the site lacks it."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        reverse("community:profile_edit")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "guide.tests.urls"
-    yield
