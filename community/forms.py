@@ -5,6 +5,7 @@ from .enums import MemberState
 from .languages import LANGUAGES
 from .models import Organisation, User, time_zone_choices
 from .photos import prepare_photo
+from .services import PROFILE_FIELDS
 
 
 class SignupExtraForm(forms.Form):
@@ -47,24 +48,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = [
-            "display_name",
-            "job_title",
-            "organisation",
-            "organisation_other",
-            "city",
-            "country",
-            "bio",
-            "show_email",
-            "show_photo",
-            "listed_in_directory",
-            "preferred_language",
-            "time_zone",
-            "notify_reminders",
-            "notify_meeting_changes",
-            "notify_theme_updates",
-            "notify_guide_updates",
-        ]
+        fields = list(PROFILE_FIELDS)
         labels = {
             "display_name": _("Your name"),
             "organisation": _("My centre"),
