@@ -60,16 +60,17 @@ def _active_roles() -> Prefetch:
 
 
 def search_themes(queryset: QuerySet, query: str) -> QuerySet:
-    """Full-text search on title and summary, plus title fragments and exact topic names."""
+    """Full-text search on title and summary (web-search syntax), or every word as a fragment, or a topic name."""
     query = query.strip()
     if not query:
         return queryset
     vector = SearchVector("title", weight="A", config="simple") + SearchVector("summary", weight="B", config="simple")
+    fragments = Q()
+    for word in query.split()[:10]:
+        fragments &= Q(title__icontains=word) | Q(summary__icontains=word)
     topic = TaggedTheme.objects.filter(content_object=OuterRef("pk"), tag__name__iexact=query)
     return queryset.annotate(search=vector).filter(
-        Q(search=SearchQuery(query, search_type="websearch", config="simple"))
-        | Q(title__icontains=query)
-        | Exists(topic)
+        Q(search=SearchQuery(query, search_type="websearch", config="simple")) | fragments | Exists(topic)
     )
 
 
