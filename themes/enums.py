@@ -40,6 +40,6 @@ MAX_PRESENTERS = 2
 
 
 class ThemeSort(models.TextChoices):
-    INTEREST = "interest", _("Most interest")
     NEWEST = "newest", _("Newest")
+    INTEREST = "interest", _("Most interest")
     PRESENTERS = "presenters", _("Looking for presenters")

@@ -32,18 +32,24 @@ class ThemeProposeForm(ThemeForm):
     )
 
 
+SELECT = forms.Select(attrs={"class": "form-select"})
+
+
 class ThemeFilterForm(forms.Form):
     """The backlog's query parameters; an unknown value is simply ignored."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    reason = forms.ChoiceField(label=_("Reason"), required=False, choices=[("", _("Any reason")), *ThemeReason.choices])
+    reason = forms.ChoiceField(
+        label=_("Reason"), required=False, choices=[("", _("Any reason")), *ThemeReason.choices], widget=SELECT
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
         choices=[("", _("Current themes")), *ThemeState.choices, ("all", _("All, including withdrawn and declined"))],
+        widget=SELECT,
     )
     topic = forms.SlugField(label=_("Topic"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=ThemeSort.choices)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=ThemeSort.choices, widget=SELECT)
 
     def values(self) -> dict:
         self.is_valid()

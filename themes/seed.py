@@ -339,10 +339,23 @@ def seed_themes(stdout) -> None:
         )
     Theme.objects.bulk_create(themes)
 
+    placements = _placements(themes, past_meetings, upcoming)
     roles, interests, transitions, sheets, questions = [], [], [], [], []
     for index, theme in enumerate(themes):
-        created = now - timedelta(days=30 + 25 * (len(themes) - index))
-        theme.created_at = theme.state_changed_at = created
+        meeting = placements.get(theme.pk)
+        age = timedelta(days=30 + 25 * (len(themes) - index))
+        session = meeting.starts_at if meeting else now - age + timedelta(days=75)
+        created = session - timedelta(days=75) if theme.state in (S, PR, A) else now - age
+        moments = {
+            P: created,
+            S: session - timedelta(days=40),
+            PR: session + timedelta(hours=2),
+            A: min(session + timedelta(days=60), now - timedelta(days=1)),
+            W: created + timedelta(days=20),
+            X: created + timedelta(days=20),
+        }
+        theme.created_at = created
+        theme.state_changed_at = moments[theme.state]
         TaggedTheme.objects.bulk_create(
             [TaggedTheme(content_object=theme, tag=topics[name]) for name in THEMES[index][3]]
         )
@@ -378,9 +391,18 @@ def seed_themes(stdout) -> None:
         if theme.state == X:
             history.append((P, X, facilitator, "Already covered in the guide: see the chapter on governance."))
             theme.state_note = history[-1][3]
-        for step, (source, target, by, note) in enumerate(history):
-            transitions.append(ThemeTransition(theme=theme, from_state=source, to_state=target, by=by, note=note))
-            transitions[-1]._at = created + timedelta(days=10 * step)
+        for source, target, by, note in history:
+            transitions.append(
+                ThemeTransition(
+                    theme=theme,
+                    from_state=source,
+                    to_state=target,
+                    by=by,
+                    note=note,
+                    meeting=meeting if target in (S, PR, A) else None,
+                )
+            )
+            transitions[-1]._at = moments[target] if source != target or target != P else created
 
         if theme.state in (S, PR, A) or (theme.state == P and chosen and index % 3 == 0):
             content = SHEETS.get(theme.title) or (
@@ -403,16 +425,18 @@ def seed_themes(stdout) -> None:
             for number in range(rng.randint(0, 4)):
                 author = rng.choice(members)
                 answered = theme.state in (PR, A) and number % 2 == 0
+                asked = created + timedelta(days=10 + 7 * number)
                 questions.append(
                     Question(
                         theme=theme,
                         author=author,
                         body=QUESTIONS[(index + number) % len(QUESTIONS)],
-                        answered_at=created + timedelta(days=60) if answered else None,
+                        answered_at=session + timedelta(hours=1) if answered else None,
                         answered_by=chosen[0] if answered and chosen else None,
                         answer="We will share the templates after the session." if answered and number == 0 else "",
                     )
                 )
+                questions[-1]._asked = asked
 
     Theme.objects.bulk_update(themes, ["created_at", "state_changed_at", "state_note"])
     ThemeInterest.objects.bulk_create(interests)
@@ -423,6 +447,9 @@ def seed_themes(stdout) -> None:
     ThemeTransition.objects.bulk_update(transitions, ["at"])
     ExperienceSheet.objects.bulk_create(sheets)
     Question.objects.bulk_create(questions)
+    for question in questions:  # bulk_create stamps "now" on auto_now_add fields
+        question.created_at = question._asked
+    Question.objects.bulk_update(questions, ["created_at"])
 
     by_title = {sheet.theme.title: sheet for sheet in sheets}
     SheetAttachment.objects.bulk_create(
@@ -446,24 +473,23 @@ def seed_themes(stdout) -> None:
             votes.append(QuestionVote(question=question, member=member))
     QuestionVote.objects.bulk_create(votes)
 
-    _place_on_meetings(themes, past_meetings, upcoming)
+    _place_on_meetings(themes, placements)
     stdout.write(f"  created {len(themes)} themes")
 
 
-def _place_on_meetings(themes, past_meetings, upcoming) -> None:
-    """Fill the meetings' human bookstore items: presented themes on past meetings, scheduled on coming ones."""
+def _placements(themes, past_meetings, upcoming) -> dict:
+    """Presented themes go on past meetings (latest first), scheduled ones on the coming meetings."""
     presented = [t for t in themes if t.state in (PR, A)]
     scheduled = [t for t in themes if t.state == S]
-    for theme, meeting in zip(presented, reversed(past_meetings), strict=False):
-        _place(theme, meeting)
+    placements = dict(zip((t.pk for t in presented), reversed(past_meetings), strict=False))
     for index, theme in enumerate(scheduled):
-        _place(theme, upcoming[index % len(upcoming)])
+        placements[theme.pk] = upcoming[index % len(upcoming)]
+    return placements
 
 
-def _place(theme, meeting) -> None:
-    _fill_agenda_item(theme, meeting)
-    theme.save(update_fields=["meeting", "agenda_item"])
-    ThemeTransition.objects.filter(theme=theme, to_state=S).update(meeting=meeting)
-    if theme.state in (PR, A):
-        at = meeting.starts_at + timedelta(hours=2)
-        ThemeTransition.objects.filter(theme=theme, to_state=PR).update(at=at)
+def _place_on_meetings(themes, placements) -> None:
+    """Fill each meeting's human bookstore item with its theme and presenters."""
+    for theme in themes:
+        if theme.pk in placements:
+            _fill_agenda_item(theme, placements[theme.pk])
+            theme.save(update_fields=["meeting", "agenda_item"])

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -44,8 +45,8 @@ def _back(theme: Theme, anchor: str = ""):
 
 @member_required
 def theme_list(request):
-    form = ThemeFilterForm(request.GET or None)
-    values = form.values() if request.GET else ThemeFilterForm(data={}).values()
+    form = ThemeFilterForm(request.GET)
+    values = form.values()
     themes = selectors.theme_list(user=request.user, **values)
     page = Paginator(themes, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
@@ -54,12 +55,14 @@ def theme_list(request):
         request,
         "themes/list.html",
         {
-            "form": form if request.GET else ThemeFilterForm(),
+            "form": form,
             "page": page,
             "values": values,
             "topics": selectors.topics_in_use(),
             "querystring": querystring.urlencode(),
             "filtered": any(values[name] for name in ("query", "reason", "status", "topic")),
+            "open_states": OPEN_STATES,
+            "here": request.get_full_path(),
         },
     )
 
@@ -159,13 +162,13 @@ def theme_interest(request, pk: int):
         else:
             messages.error(request, str(error))
             return _back(theme)
+    next_url = request.POST.get("next", "")
     if _is_htmx(request):
         theme.interest_count, theme.is_interested = count, interested
-        return render(request, "themes/includes/_interest.html", {"theme": theme})
+        return render(request, "themes/includes/_interest.html", {"theme": theme, "next": next_url})
     if interested:
         messages.success(request, _("Noted: you are interested in this theme."))
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/themes/"):
+    if next_url.startswith("/themes/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
         return redirect(next_url)
     return _back(theme)
 
@@ -405,7 +408,11 @@ def question_vote(request, pk: int, question_pk: int):
         count, voted = question.votes.count(), False
     if _is_htmx(request):
         question.vote_count, question.has_voted = count, voted
-        return render(request, "themes/includes/_question_vote.html", {"question": question, "theme": question.theme})
+        return render(
+            request,
+            "themes/includes/_question_vote.html",
+            {"question": question, "theme": question.theme, "can_vote": question.theme.state in OPEN_STATES},
+        )
     return _back(question.theme, f"#question-{question.pk}")
 
 

@@ -8,7 +8,8 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from community import extensions
-from community.tests.factories import UserFactory, facilitator as make_facilitator
+from community.tests.factories import UserFactory
+from community.tests.factories import facilitator as make_facilitator
 from meetings.enums import AgendaKind, MeetingState
 from meetings.models import AgendaItem
 from themes import hooks, services
@@ -176,7 +177,12 @@ def test_seed_demo_creates_themes_in_every_state_and_twice_changes_nothing():
     AgendaItem.objects.create(meeting=upcoming, kind=AgendaKind.HUMAN_BOOKSTORE, title="Human bookstore")
 
     call_command("seed_demo", stdout=io.StringIO())
-    counts = (Theme.objects.count(), PresenterRole.objects.count(), Question.objects.count(), AgendaItem.objects.count())
+    counts = (
+        Theme.objects.count(),
+        PresenterRole.objects.count(),
+        Question.objects.count(),
+        AgendaItem.objects.count(),
+    )
     call_command("seed_demo", stdout=io.StringIO())
 
     assert (

@@ -119,7 +119,10 @@ def test_only_presenters_edit_the_sheet(client):
         client.force_login(person)
         assert client.get(f"/themes/{theme.pk}/sheet/").status_code == expected
         assert client.get(f"/themes/{theme.pk}/invite/").status_code == (200 if expected == 200 else 404)
-        assert client.get(f"/themes/{theme.pk}/questions/{QuestionFactory(theme=theme).pk}/answer/").status_code == expected
+        assert (
+            client.get(f"/themes/{theme.pk}/questions/{QuestionFactory(theme=theme).pk}/answer/").status_code
+            == expected
+        )
 
 
 def test_a_presenter_steps_down_but_cannot_remove_the_other(client):
