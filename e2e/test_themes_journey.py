@@ -2,11 +2,13 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from community.enums import FACILITATORS_GROUP
 from community.tests.factories import UserFactory, facilitator
 from e2e.conftest import sign_in
 from meetings.enums import AgendaKind, MeetingState
@@ -28,6 +30,8 @@ def email_links(settings):
 
 
 def test_member_proposes_another_volunteers_and_a_facilitator_schedules_it(page, new_page, email_links):
+    # Earlier transactional tests flush the tables, groups made by migrations included.
+    Group.objects.get_or_create(name=FACILITATORS_GROUP)
     proposer = UserFactory(email="paula@example.org", display_name="Paula Reis")
     volunteer = UserFactory(email="kofi@example.org", display_name="Kofi Mensah")
     host = facilitator(email="fatou@example.org", display_name="Fatou Diallo")

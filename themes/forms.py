@@ -20,6 +20,10 @@ class ThemeForm(forms.ModelForm):
             "topics": _("For example: GDPR, partnership valorisation, inter-partner links. Separate with commas."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].choices = ThemeReason.choices  # no empty radio button
+
 
 class ThemeProposeForm(ThemeForm):
     can_present = forms.BooleanField(label=_("I have lived this experience and can present it myself"), required=False)
