@@ -59,7 +59,7 @@ class ThemeFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {
-            "query": data.get("q") or "",
+            "query": data.get("q") or str(self.data.get("q", ""))[:200].strip(),
             "reason": data.get("reason") or "",
             "status": data.get("status") or "",
             "topic": data.get("topic") or "",

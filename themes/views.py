@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.access import facilitator_required, member_required
@@ -249,11 +250,23 @@ def presenter_remove(request, pk: int, role_pk: int):
 
 
 TRANSITION_TEXTS = {
-    ThemeState.WITHDRAWN: (_("Withdraw this theme"), _("It leaves the backlog. Members who showed interest are told.")),
-    ThemeState.DECLINED: (_("Decline this theme"), _("The proposer and interested members are told why.")),
-    ThemeState.PROPOSED: (_("Take this theme off its meeting"), _("The meeting's human bookstore item is emptied.")),
-    ThemeState.PRESENTED: (_("Mark as presented"), _("The session took place.")),
-    ThemeState.ARCHIVED: (_("Archive this theme"), _("It stays readable, but takes no more changes.")),
+    ThemeState.WITHDRAWN: (
+        gettext_lazy("Withdraw this theme"),
+        gettext_lazy("It leaves the backlog. Members who showed interest are told."),
+    ),
+    ThemeState.DECLINED: (
+        gettext_lazy("Decline this theme"),
+        gettext_lazy("The proposer and interested members are told why."),
+    ),
+    ThemeState.PROPOSED: (
+        gettext_lazy("Take this theme off its meeting"),
+        gettext_lazy("The meeting's human bookstore item is emptied."),
+    ),
+    ThemeState.PRESENTED: (gettext_lazy("Mark as presented"), gettext_lazy("The session took place.")),
+    ThemeState.ARCHIVED: (
+        gettext_lazy("Archive this theme"),
+        gettext_lazy("It stays readable, but takes no more changes."),
+    ),
 }
 
 

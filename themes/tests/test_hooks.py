@@ -203,4 +203,8 @@ def test_seed_demo_creates_themes_in_every_state_and_twice_changes_nothing():
     presented = Theme.objects.filter(state__in=[ThemeState.PRESENTED, ThemeState.ARCHIVED], meeting__isnull=False)
     assert sorted(t.meeting.pk for t in presented) == sorted(m.pk for m in past)  # one per past meeting
     assert ThemeInterest.objects.exists() and Question.objects.exists()
+    for theme in Theme.objects.prefetch_related("transitions"):
+        moments = [t.at for t in sorted(theme.transitions.all(), key=lambda t: t.pk)]
+        assert moments == sorted(moments), theme.title  # the history reads in order
+        assert theme.created_at == moments[0]
     assert facilitator.pk
