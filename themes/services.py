@@ -172,6 +172,8 @@ def theme_transition(*, theme: Theme, to: str, by, meeting: Meeting | None = Non
 
 
 def _fill_agenda_item(theme: Theme, meeting: Meeting) -> None:
+    # Lock the meeting so two themes scheduled at once on it never pick the same free item.
+    list(Meeting.objects.select_for_update().filter(pk=meeting.pk).values_list("pk", flat=True))
     taken = Theme.objects.filter(agenda_item=OuterRef("pk"))
     item = (
         AgendaItem.objects.select_for_update()

@@ -218,3 +218,37 @@ def test_allowed_moves_depend_on_the_user():
     assert services.allowed_moves(theme=theme, user=theme.proposer) == [ThemeState.WITHDRAWN]
     assert services.allowed_moves(theme=theme, user=make_facilitator()) == [ThemeState.SCHEDULED, ThemeState.DECLINED]
     assert services.allowed_moves(theme=theme, user=UserFactory()) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_themes_scheduled_at_once_on_one_meeting_get_their_own_items(notification_urls):
+    import threading
+
+    from django.db import connection
+
+    meeting = MeetingFactory()
+    AgendaItem.objects.create(meeting=meeting, kind=AgendaKind.HUMAN_BOOKSTORE, title="Human bookstore")
+    themes = [_theme_in(ThemeState.PROPOSED), _theme_in(ThemeState.PROPOSED)]
+    fac = UserFactory(is_superuser=True)  # a flush removed the Facilitators group: superusers facilitate
+    barrier = threading.Barrier(2)
+    errors: list[Exception] = []
+
+    def schedule(theme):
+        try:
+            barrier.wait(timeout=10)
+            theme_transition(theme=theme, to=ThemeState.SCHEDULED, by=fac, meeting=meeting)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=schedule, args=(theme,)) for theme in themes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == []
+    items = AgendaItem.objects.filter(meeting=meeting, kind=AgendaKind.HUMAN_BOOKSTORE)
+    assert items.count() == 2
+    assert sorted(Theme.objects.values_list("agenda_item", flat=True)) == sorted(items.values_list("pk", flat=True))
