@@ -1,9 +1,11 @@
 """The human bookstore's contributions to the shared extension points."""
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.rules import is_member
+from community.rules import is_facilitator, is_member
+from meetings.enums import MeetingState
 
 from . import selectors, services
 from .models import PresenterRole, Question, QuestionVote, SheetAttachment, Theme, ThemeInterest
@@ -26,9 +28,12 @@ def profile_sections(member, viewer) -> list[dict]:
 
 def meeting_sections(meeting, viewer) -> list[dict]:
     themes = selectors.themes_for_meeting(meeting=meeting)
-    if not themes:
+    can_place = (
+        is_facilitator(viewer) and meeting.state == MeetingState.PUBLISHED and meeting.starts_at > timezone.now()
+    )
+    if not themes and not can_place:
         return []
-    return [{"template": "themes/includes/_meeting_section.html", "themes": themes}]
+    return [{"template": "themes/includes/_meeting_section.html", "themes": themes, "can_place": can_place}]
 
 
 def search(query: str, user) -> list[dict]:

@@ -48,8 +48,15 @@ def test_meeting_sections_show_the_themes_with_presenters_and_sheets(member):
     assert 'href="https://example.org/cards"' in html
 
 
-def test_meeting_sections_empty_for_a_meeting_without_themes(member):
-    assert hooks.meeting_sections(MeetingFactory(), member) == []
+def test_meeting_without_themes_shows_nothing_to_members_and_the_backlog_to_facilitators(member):
+    meeting = MeetingFactory()
+    assert hooks.meeting_sections(meeting, member) == []
+
+    fac = make_facilitator()
+    [section] = hooks.meeting_sections(meeting, fac)
+    html = _render(section, fac)
+    assert "No theme placed on this meeting yet." in html
+    assert 'href="/themes/?sort=interest"' in html
 
 
 def test_meeting_section_query_count_does_not_grow(member, django_assert_max_num_queries):

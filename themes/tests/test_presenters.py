@@ -237,3 +237,14 @@ def test_proposer_who_can_present_takes_the_first_slot(member):
         proposer=member, title="Our job fair", summary="s", reason="innovation", can_present=True, pitch="We ran it"
     )
     assert _statuses(theme) == [(member.email, "volunteered", 1)]
+
+
+def test_a_stale_view_of_the_slots_still_cannot_add_a_third_presenter():
+    """Even if a concurrent transaction's roles were not seen, the constraint refuses the slot."""
+    theme = ThemeFactory()
+    presenter(theme, slot=1), presenter(theme, slot=2)
+
+    with pytest.raises(ThemeError, match="already has two presenters"):
+        services._take_slot(theme=theme, member=UserFactory(), roles=[], status=PresenterStatus.VOLUNTEERED)
+
+    assert PresenterRole.objects.filter(theme=theme).count() == 2
