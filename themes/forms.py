@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .enums import ThemeReason, ThemeSort, ThemeState
+from .enums import ThemeReason, ThemeState
 from .models import ExperienceSheet, Theme
 
 
@@ -34,37 +34,6 @@ class ThemeProposeForm(ThemeForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only if you can present it."),
     )
-
-
-SELECT = forms.Select(attrs={"class": "form-select"})
-
-
-class ThemeFilterForm(forms.Form):
-    """The backlog's query parameters; an unknown value is simply ignored."""
-
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    reason = forms.ChoiceField(
-        label=_("Reason"), required=False, choices=[("", _("Any reason")), *ThemeReason.choices], widget=SELECT
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("Current themes")), *ThemeState.choices, ("all", _("All, including withdrawn and declined"))],
-        widget=SELECT,
-    )
-    topic = forms.SlugField(label=_("Topic"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=ThemeSort.choices, widget=SELECT)
-
-    def values(self) -> dict:
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
-        return {
-            "query": data.get("q") or str(self.data.get("q", ""))[:200].strip(),
-            "reason": data.get("reason") or "",
-            "status": data.get("status") or "",
-            "topic": data.get("topic") or "",
-            "sort": data.get("sort") or ThemeSort.NEWEST,
-        }
 
 
 class VolunteerForm(forms.Form):

@@ -39,7 +39,7 @@ def meeting_sections(meeting, viewer) -> list[dict]:
 def search(query: str, user) -> list[dict]:
     if not is_member(user):
         return []
-    themes = selectors.theme_list(user=user, query=query, status="all", sort="interest")[:20]
+    themes = selectors.theme_list(user=user, params={"q": query, "status": "all", "sort": "interest"})[:20]
     return [
         {
             "kind": _("Themes"),

@@ -90,22 +90,20 @@ def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def theme_list(
-    *, user, query: str = "", reason: str = "", status: str = "", topic: str = "", sort: str = ""
-) -> QuerySet:
-    """The backlog, filtered. Without a status, withdrawn and declined themes stay out of the way."""
-    queryset = _annotated(user).select_related("proposer", "meeting").prefetch_related("topics", _active_roles())
-    if status == "all":
-        pass
-    elif status:
-        queryset = queryset.filter(state=status)
-    else:
-        queryset = queryset.exclude(state__in=CLOSED_STATES)
-    if reason:
-        queryset = queryset.filter(reason=reason)
-    if topic:
-        queryset = queryset.filter(Exists(TaggedTheme.objects.filter(content_object=OuterRef("pk"), tag__slug=topic)))
-    return order_themes(search_themes(queryset, query), sort)
+def theme_backlog(*, user) -> QuerySet:
+    """Themes with what a backlog card shows: interest, presenters, topics, proposer, meeting."""
+    return _annotated(user).select_related("proposer", "meeting").prefetch_related("topics", _active_roles())
+
+
+def with_topic(queryset: QuerySet, slug: str) -> QuerySet:
+    return queryset.filter(Exists(TaggedTheme.objects.filter(content_object=OuterRef("pk"), tag__slug=slug)))
+
+
+def theme_list(*, user, params: dict | None = None) -> QuerySet:
+    """The backlog filtered by query parameters (see ``themes.filters.ThemeFilter``)."""
+    from .filters import ThemeFilter
+
+    return ThemeFilter(params or {}, queryset=theme_backlog(user=user)).qs
 
 
 def topics_in_use() -> QuerySet:

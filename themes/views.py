@@ -13,6 +13,7 @@ from community.rules import is_facilitator
 
 from . import selectors, services
 from .enums import MAX_PRESENTERS, OPEN_STATES, SLOT_STATUSES, PresenterStatus, ThemeState
+from .filters import ThemeFilter
 from .forms import (
     AnswerForm,
     AttachmentForm,
@@ -20,7 +21,6 @@ from .forms import (
     QuestionForm,
     ScheduleForm,
     SheetForm,
-    ThemeFilterForm,
     ThemeForm,
     ThemeProposeForm,
     TransitionForm,
@@ -46,22 +46,20 @@ def _back(theme: Theme, anchor: str = ""):
 
 @member_required
 def theme_list(request):
-    form = ThemeFilterForm(request.GET)
-    values = form.values()
-    themes = selectors.theme_list(user=request.user, **values)
-    page = Paginator(themes, PAGE_SIZE).get_page(request.GET.get("page"))
+    filterset = ThemeFilter(request.GET, queryset=selectors.theme_backlog(user=request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(
         request,
         "themes/list.html",
         {
-            "form": form,
+            "filterset": filterset,
+            "form": filterset.form,
             "page": page,
-            "values": values,
             "topics": selectors.topics_in_use(),
             "querystring": querystring.urlencode(),
-            "filtered": any(values[name] for name in ("query", "reason", "status", "topic")),
+            "filtered": filterset.is_filtered,
             "open_states": OPEN_STATES,
             "here": request.get_full_path(),
         },
