@@ -92,14 +92,26 @@ class SheetForm(forms.ModelForm):
         }
 
 
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
 class AttachmentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     file = forms.FileField(label=_("or a file"), required=False)
 
+    def clean_file(self):
+        file = self.cleaned_data.get("file")
+        if file and file.size > MAX_ATTACHMENT_BYTES:
+            raise forms.ValidationError(
+                _("This file is too large (at most %(size)s MB): share a link to it instead."),
+                params={"size": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
+            )
+        return file
+
     def clean(self):
         data = super().clean()
-        if bool(data.get("url")) == bool(data.get("file")):
+        if not self.errors and bool(data.get("url")) == bool(data.get("file")):
             raise forms.ValidationError(_("Give either a link or a file."))
         return data
 

@@ -55,3 +55,25 @@ def test_an_attachment_needs_a_link_or_a_file(presenter_client, theme):
     assert response.context["attachment_form"].non_field_errors() == ["Give either a link or a file."]
     assert 'value="Nothing"' in response.content.decode()
     assert SheetAttachment.objects.count() == 0
+
+
+def test_a_too_large_file_is_refused_with_a_clear_error(presenter_client, theme):
+    from themes import forms
+
+    big = SimpleUploadedFile("big.pdf", b"x" * (forms.MAX_ATTACHMENT_BYTES + 1), content_type="application/pdf")
+    response = presenter_client.post(f"/themes/{theme.pk}/sheet/attachments/", {"title": "Slides", "file": big})
+
+    assert response.status_code == 400
+    assert response.context["attachment_form"].errors == {
+        "file": ["This file is too large (at most 20 MB): share a link to it instead."]
+    }
+    assert SheetAttachment.objects.count() == 0
+
+
+def test_only_presenters_may_see_the_sheet_form_even_when_the_theme_is_closed(client):
+    from themes.enums import ThemeState
+    from themes.tests.factories import ThemeFactory
+
+    theme = ThemeFactory(state=ThemeState.ARCHIVED)
+    client.force_login(presenter(theme).member)
+    assert client.get(f"/themes/{theme.pk}/sheet/").status_code == 404
