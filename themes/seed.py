@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
 
+from community.enums import FACILITATORS_GROUP
 from meetings.enums import MeetingState
 from meetings.models import Meeting
 
@@ -317,7 +318,10 @@ def seed_themes(stdout) -> None:
     published = Meeting.objects.filter(state=MeetingState.PUBLISHED)
     past_meetings = list(published.filter(starts_at__lt=now).order_by("starts_at"))
     upcoming = list(published.filter(starts_at__gte=now).order_by("starts_at"))
-    facilitator = next((m for m in members if m.groups.filter(name="Facilitators").exists()), members[0])
+    facilitator = (
+        get_user_model().objects.approved().filter(groups__name=FACILITATORS_GROUP).order_by("email").first()
+        or members[0]
+    )
 
     topics = {}
     for name in sorted({topic for row in THEMES for topic in row[3]}):
