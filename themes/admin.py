@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from .models import ExperienceSheet, PresenterRole, Question, SheetAttachment, Theme, ThemeTopic, ThemeTransition
+
+
+class PresenterRoleInline(admin.TabularInline):
+    model = PresenterRole
+    fk_name = "theme"
+    extra = 0
+    fields = ["member", "status", "slot", "pitch"]
+    raw_id_fields = ["member"]
+
+
+class TransitionInline(admin.TabularInline):
+    model = ThemeTransition
+    extra = 0
+    can_delete = False
+    fields = ["at", "from_state", "to_state", "by", "meeting", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["title", "state", "reason", "proposer", "meeting", "created_at"]
+    list_filter = ["state", "reason"]
+    search_fields = ["title", "summary"]
+    raw_id_fields = ["proposer", "meeting", "agenda_item", "state_changed_by"]
+    # State changes go through the theme page, which records them and notifies people.
+    readonly_fields = ["state", "meeting", "agenda_item", "state_changed_at", "state_changed_by", "state_note"]
+    inlines = [PresenterRoleInline, TransitionInline]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = SheetAttachment
+    extra = 0
+    raw_id_fields = ["added_by"]
+
+
+@admin.register(ExperienceSheet)
+class ExperienceSheetAdmin(admin.ModelAdmin):
+    list_display = ["theme", "updated_at", "updated_by"]
+    raw_id_fields = ["theme", "updated_by"]
+    inlines = [AttachmentInline]
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "theme", "author", "created_at", "answered_at", "hidden_at"]
+    list_filter = ["answered_at", "hidden_at"]
+    search_fields = ["body", "theme__title"]
+    raw_id_fields = ["theme", "author", "answered_by", "hidden_by"]
+
+
+@admin.register(ThemeTopic)
+class ThemeTopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]

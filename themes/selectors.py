@@ -1,0 +1,205 @@
+"""Every read a themes page needs, built so the query count does not grow with the rows."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from .enums import CLOSED_STATES, MAX_PRESENTERS, OPEN_STATES, PRESENTING_STATUSES, SLOT_STATUSES, ThemeSort
+from .models import (
+    PresenterRole,
+    Question,
+    QuestionVote,
+    TaggedTheme,
+    Theme,
+    ThemeInterest,
+    ThemeTopic,
+    ThemeTransition,
+)
+
+
+def _count(queryset) -> Coalesce:
+    """A correlated ``COUNT`` subquery: counting two relations with joins would multiply them."""
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values("theme").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
+        ),
+        Value(0),
+    )
+
+
+def _annotated(user) -> QuerySet:
+    interest = ThemeInterest.objects.filter(theme=OuterRef("pk"))
+    queryset = Theme.objects.annotate(
+        interest_count=_count(interest),
+        presenter_count=_count(PresenterRole.objects.filter(theme=OuterRef("pk"), status__in=SLOT_STATUSES)),
+    )
+    if user is not None and user.is_authenticated:
+        return queryset.annotate(is_interested=Exists(interest.filter(member=user)))
+    return queryset.annotate(is_interested=Value(False, output_field=BooleanField()))
+
+
+def _active_roles() -> Prefetch:
+    return Prefetch(
+        "presenter_roles",
+        queryset=PresenterRole.objects.filter(status__in=SLOT_STATUSES).select_related("member"),
+        to_attr="active_roles",
+    )
+
+
+def search_themes(queryset: QuerySet, query: str) -> QuerySet:
+    """Full-text search on title and summary (web-search syntax), or every word as a fragment, or a topic name."""
+    query = query.strip()
+    if not query:
+        return queryset
+    vector = SearchVector("title", weight="A", config="simple") + SearchVector("summary", weight="B", config="simple")
+    fragments = Q()
+    for word in query.split()[:10]:
+        fragments &= Q(title__icontains=word) | Q(summary__icontains=word)
+    topic = TaggedTheme.objects.filter(content_object=OuterRef("pk"), tag__name__iexact=query)
+    return queryset.annotate(search=vector).filter(
+        Q(search=SearchQuery(query, search_type="websearch", config="simple")) | fragments | Exists(topic)
+    )
+
+
+def order_themes(queryset: QuerySet, sort: str) -> QuerySet:
+    if sort == ThemeSort.INTEREST:
+        return queryset.order_by("-interest_count", "-created_at", "-pk")
+    if sort == ThemeSort.PRESENTERS:
+        # Open themes that still have a free presenter slot first, emptiest first.
+        looking = Q(state__in=OPEN_STATES, presenter_count__lt=MAX_PRESENTERS)
+        return queryset.annotate(looking=_flag(looking)).order_by(
+            "-looking", "presenter_count", "-interest_count", "-created_at", "-pk"
+        )
+    return queryset.order_by("-created_at", "-pk")
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def theme_backlog(*, user) -> QuerySet:
+    """Themes with what a backlog card shows: interest, presenters, topics, proposer, meeting."""
+    return _annotated(user).select_related("proposer", "meeting").prefetch_related("topics", _active_roles())
+
+
+def with_topic(queryset: QuerySet, slug: str) -> QuerySet:
+    return queryset.filter(Exists(TaggedTheme.objects.filter(content_object=OuterRef("pk"), tag__slug=slug)))
+
+
+def theme_list(*, user, params: dict | None = None) -> QuerySet:
+    """The backlog filtered by query parameters (see ``themes.filters.ThemeFilter``)."""
+    from .filters import ThemeFilter
+
+    return ThemeFilter(params or {}, queryset=theme_backlog(user=user)).qs
+
+
+def topics_in_use() -> QuerySet:
+    return ThemeTopic.objects.filter(tagged_themes__isnull=False).distinct().order_by("name")
+
+
+def theme_detail(*, pk: int, user) -> Theme:
+    """A theme with everything its page shows but the questions. Raises ``Theme.DoesNotExist``."""
+    return (
+        _annotated(user)
+        .select_related("proposer", "proposer__organisation", "meeting", "sheet", "state_changed_by")
+        .prefetch_related(
+            "topics",
+            Prefetch(
+                "presenter_roles", queryset=PresenterRole.objects.select_related("member", "member__organisation")
+            ),
+            "sheet__attachments",
+            Prefetch("transitions", queryset=ThemeTransition.objects.select_related("by", "meeting")),
+        )
+        .get(pk=pk)
+    )
+
+
+def theme_questions(*, theme: Theme, user, include_hidden: bool = False) -> list[Question]:
+    """Questions, unanswered first, most up-voted first."""
+    queryset = (
+        Question.objects.filter(theme=theme)
+        .select_related("author", "answered_by")
+        .annotate(
+            vote_count=Count("votes"),
+            has_voted=Exists(QuestionVote.objects.filter(question=OuterRef("pk"), member=user)),
+        )
+        .annotate(is_answered=_flag(Q(answered_at__isnull=False)))
+        .order_by("is_answered", "-vote_count", "created_at", "pk")
+    )
+    if not include_hidden:
+        queryset = queryset.filter(hidden_at__isnull=True)
+    return list(queryset)
+
+
+def theme_followers(*, theme: Theme, exclude=None) -> QuerySet:
+    """Approved members told about a theme's changes: proposer, presenters, interested members."""
+    presenters = PresenterRole.objects.filter(theme=theme, status__in=PRESENTING_STATUSES).values("member")
+    interested = ThemeInterest.objects.filter(theme=theme).values("member")
+    queryset = (
+        get_user_model()
+        .objects.approved()
+        .filter(Q(pk=theme.proposer_id) | Q(pk__in=presenters) | Q(pk__in=interested))
+        .order_by("pk")
+    )
+    if exclude is not None:
+        queryset = queryset.exclude(pk=exclude.pk)
+    return queryset
+
+
+def themes_looking_for_presenters(*, user, limit: int = 5) -> list[Theme]:
+    queryset = (
+        _annotated(user)
+        .filter(state__in=OPEN_STATES, presenter_count__lt=MAX_PRESENTERS)
+        .select_related("meeting")
+        .order_by("-interest_count", "-created_at")
+    )
+    return list(queryset[:limit])
+
+
+def themes_for_meeting(*, meeting) -> list[Theme]:
+    """The themes placed on a meeting, with their presenters and experience sheets."""
+    return list(
+        Theme.objects.filter(meeting=meeting)
+        .exclude(state__in=CLOSED_STATES)
+        .select_related("sheet", "agenda_item")
+        .prefetch_related(
+            Prefetch(
+                "presenter_roles",
+                queryset=PresenterRole.objects.filter(status__in=PRESENTING_STATUSES).select_related("member"),
+                to_attr="active_roles",
+            ),
+            "sheet__attachments",
+        )
+        .order_by("agenda_item__position", "pk")
+    )
+
+
+def member_themes(*, member) -> dict:
+    """Themes a member proposed and themes they present(ed), for their profile."""
+    proposed = list(
+        Theme.objects.filter(proposer=member)
+        .exclude(state__in=CLOSED_STATES)
+        .select_related("meeting")
+        .order_by("-created_at")
+    )
+    presented = list(
+        Theme.objects.filter(presenter_roles__member=member, presenter_roles__status__in=PRESENTING_STATUSES)
+        .exclude(state__in=CLOSED_STATES)
+        .select_related("meeting")
+        .order_by("-created_at")
+        .distinct()
+    )
+    return {"proposed": proposed, "presented": presented}

@@ -1,0 +1,79 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from themes.models import ExperienceSheet, SheetAttachment
+from themes.tests.factories import presenter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def presenter_client(client, theme):
+    client.force_login(presenter(theme).member)
+    return client
+
+
+def test_presenter_writes_the_experience_sheet(presenter_client, theme):
+    response = presenter_client.post(
+        f"/themes/{theme.pk}/sheet/",
+        {"activity": "Rounds of seven minutes", "strengths": "Fast", "weaknesses": "Noisy", "transferability": "Easy"},
+    )
+
+    assert response.status_code == 302
+    sheet = ExperienceSheet.objects.get(theme=theme)
+    assert (sheet.activity, sheet.strengths, sheet.weaknesses, sheet.transferability) == (
+        "Rounds of seven minutes",
+        "Fast",
+        "Noisy",
+        "Easy",
+    )
+    page = presenter_client.get(f"/themes/{theme.pk}/").content.decode()
+    assert "Rounds of seven minutes" in page
+
+
+def test_presenter_attaches_a_link_and_a_file_then_removes_one(presenter_client, theme):
+    presenter_client.post(
+        f"/themes/{theme.pk}/sheet/attachments/", {"title": "Cards", "url": "https://example.org/cards.pdf"}
+    )
+    presenter_client.post(
+        f"/themes/{theme.pk}/sheet/attachments/",
+        {"title": "Timer", "file": SimpleUploadedFile("timer.txt", b"7 minutes", content_type="text/plain")},
+    )
+
+    rows = list(SheetAttachment.objects.order_by("pk"))
+    assert [(a.title, a.url, bool(a.file)) for a in rows] == [
+        ("Cards", "https://example.org/cards.pdf", False),
+        ("Timer", "", True),
+    ]
+    presenter_client.post(f"/themes/{theme.pk}/sheet/attachments/{rows[0].pk}/delete/")
+    assert list(SheetAttachment.objects.values_list("title", flat=True)) == ["Timer"]
+
+
+def test_an_attachment_needs_a_link_or_a_file(presenter_client, theme):
+    response = presenter_client.post(f"/themes/{theme.pk}/sheet/attachments/", {"title": "Nothing"})
+    assert response.status_code == 400
+    assert response.context["attachment_form"].non_field_errors() == ["Give either a link or a file."]
+    assert 'value="Nothing"' in response.content.decode()
+    assert SheetAttachment.objects.count() == 0
+
+
+def test_a_too_large_file_is_refused_with_a_clear_error(presenter_client, theme):
+    from themes import forms
+
+    big = SimpleUploadedFile("big.pdf", b"x" * (forms.MAX_ATTACHMENT_BYTES + 1), content_type="application/pdf")
+    response = presenter_client.post(f"/themes/{theme.pk}/sheet/attachments/", {"title": "Slides", "file": big})
+
+    assert response.status_code == 400
+    assert response.context["attachment_form"].errors == {
+        "file": ["This file is too large (at most 20 MB): share a link to it instead."]
+    }
+    assert SheetAttachment.objects.count() == 0
+
+
+def test_only_presenters_may_see_the_sheet_form_even_when_the_theme_is_closed(client):
+    from themes.enums import ThemeState
+    from themes.tests.factories import ThemeFactory
+
+    theme = ThemeFactory(state=ThemeState.ARCHIVED)
+    client.force_login(presenter(theme).member)
+    assert client.get(f"/themes/{theme.pk}/sheet/").status_code == 404
