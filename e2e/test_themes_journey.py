@@ -4,7 +4,6 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -20,16 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
 
 
-@pytest.fixture
-def email_links(settings):
-    """Emails link to the notification preferences; stand in for that page while it is missing."""
-    try:
-        reverse("community:profile_edit")
-    except NoReverseMatch:
-        settings.ROOT_URLCONF = "themes.tests.urls_with_preferences"
-
-
-def test_member_proposes_another_volunteers_and_a_facilitator_schedules_it(page, new_page, email_links):
+def test_member_proposes_another_volunteers_and_a_facilitator_schedules_it(page, new_page):
     # Earlier transactional tests flush the tables, groups made by migrations included.
     Group.objects.get_or_create(name=FACILITATORS_GROUP)
     proposer = UserFactory(email="paula@example.org", display_name="Paula Reis")

@@ -167,7 +167,7 @@ def test_erasing_a_member_keeps_themes_and_questions_credited_to_a_former_member
     assert "a former member ·" in html
 
 
-def test_presented_theme_offers_a_guide_contribution(member_client, guide_urls):
+def test_presented_theme_offers_a_guide_contribution(member_client):
     theme = ThemeFactory(state=ThemeState.PRESENTED)
     html = member_client.get(f"/themes/{theme.pk}/").content.decode()
     assert f'href="/guide/contribute/?theme={theme.pk}"' in html

@@ -10,7 +10,7 @@ from themes import services
 from themes.enums import PresenterStatus, ThemeState
 from themes.tests.factories import MeetingFactory, ThemeFactory, presenter
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("notification_urls")]
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

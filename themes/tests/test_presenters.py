@@ -163,7 +163,7 @@ def test_volunteer_without_a_pitch_gets_a_form_error(member_client):
     assert PresenterRole.objects.count() == 0
 
 
-def test_presenter_invites_a_co_presenter_who_accepts(notification_urls, django_capture_on_commit_callbacks):
+def test_presenter_invites_a_co_presenter_who_accepts(django_capture_on_commit_callbacks):
     theme = ThemeFactory()
     lead = presenter(theme, status=PresenterStatus.VOLUNTEERED).member
     guest = UserFactory(display_name="Kofi Mensah")

@@ -221,7 +221,7 @@ def test_allowed_moves_depend_on_the_user():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_themes_scheduled_at_once_on_one_meeting_get_their_own_items(notification_urls):
+def test_two_themes_scheduled_at_once_on_one_meeting_get_their_own_items():
     import threading
 
     from django.db import connection
