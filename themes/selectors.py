@@ -2,6 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
@@ -64,11 +65,14 @@ def search_themes(queryset: QuerySet, query: str) -> QuerySet:
     query = query.strip()
     if not query:
         return queryset
-    vector = SearchVector("title", weight="A", config="simple") + SearchVector("summary", weight="B", config="simple")
     fragments = Q()
     for word in query.split()[:10]:
         fragments &= Q(title__icontains=word) | Q(summary__icontains=word)
     topic = TaggedTheme.objects.filter(content_object=OuterRef("pk"), tag__name__iexact=query)
+    if connection.vendor != "postgresql":
+        # The SQLite quick start has no full-text search: fragments and topics only.
+        return queryset.filter(fragments | Exists(topic))
+    vector = SearchVector("title", weight="A", config="simple") + SearchVector("summary", weight="B", config="simple")
     return queryset.annotate(search=vector).filter(
         Q(search=SearchQuery(query, search_type="websearch", config="simple")) | fragments | Exists(topic)
     )
