@@ -228,20 +228,21 @@ def meeting_update(
         if locked.state == MeetingState.CANCELLED:
             raise ValidationError(_("A cancelled meeting cannot be edited."), code="cancelled")
         changed = [field for field, value in changes.items() if getattr(locked, field) != value]
+        moved = (starts_at is not None and starts_at != locked.starts_at) or (
+            duration_minutes is not None and duration_minutes != locked.duration_minutes
+        )
         for field in changed:
             setattr(locked, field, changes[field])
         if changed:
             fields = [*changed, "updated_at"]
-            if _CALENDAR_FIELDS & set(changed):
+            # A reschedule bumps SEQUENCE itself: one change, one bump.
+            if _CALENDAR_FIELDS & set(changed) and not moved:
                 locked.sequence = F("sequence") + 1
                 fields.append("sequence")
             locked.save(update_fields=fields)
             locked.refresh_from_db(fields=["sequence"])
         if "capacity" in changed:
             _promote_waitlist(locked)
-        moved = (starts_at is not None and starts_at != locked.starts_at) or (
-            duration_minutes is not None and duration_minutes != locked.duration_minutes
-        )
         if moved:
             meeting_reschedule(
                 meeting=locked,
