@@ -409,10 +409,19 @@ def attendance_record(*, meeting: Meeting, present: Iterable[User], by: User) ->
 
 
 @transaction.atomic
-def minutes_save(*, item: AgendaItem, text: str, by: User) -> Minutes:
-    """Write the minutes of one agenda item; a revision (who, when, what) is kept for each change."""
-    minutes, _created = Minutes.objects.select_for_update().get_or_create(agenda_item=item)
-    if minutes.text == text and not _created:
+def minutes_save(*, item: AgendaItem, text: str, by: User) -> Minutes | None:
+    """Write the minutes of one agenda item; a revision (who, when, what) is kept for each change.
+
+    Nothing is written (and no revision made) when the text did not change, or when an
+    item without minutes is left empty.
+    """
+    _lock(item.meeting)
+    minutes = Minutes.objects.filter(agenda_item=item).first()
+    if minutes is None:
+        if not text:
+            return None
+        minutes = Minutes(agenda_item=item)
+    elif minutes.text == text:
         return minutes
     minutes.text = text
     minutes.updated_by = by

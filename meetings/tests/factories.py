@@ -25,7 +25,8 @@ class MeetingFactory(factory.django.DjangoModelFactory):
 
 
 def past_meeting(**kwargs) -> Meeting:
-    return MeetingFactory(starts_at=timezone.now() - timedelta(days=30), **kwargs)
+    kwargs.setdefault("starts_at", timezone.now() - timedelta(days=30))
+    return MeetingFactory(**kwargs)
 
 
 def draft_meeting(**kwargs) -> Meeting:

@@ -48,7 +48,9 @@ def test_suggested_start_skips_ahead_when_the_last_meeting_is_long_past():
 
 
 def test_create_form_proposes_two_months_after_last_meeting(facilitator_client):
-    last_start = (timezone.now() + timedelta(days=3)).astimezone(PARIS).replace(hour=9, minute=30, second=0, microsecond=0)
+    last_start = (
+        (timezone.now() + timedelta(days=3)).astimezone(PARIS).replace(hour=9, minute=30, second=0, microsecond=0)
+    )
     MeetingFactory(starts_at=last_start, duration_minutes=90, time_zone="Europe/Paris")
     response = facilitator_client.get(reverse("meetings:create"))
     assert response.status_code == 200
