@@ -1,4 +1,5 @@
 import io
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -136,7 +137,7 @@ def test_seed_demo_every_two_months_since_october_2020_and_idempotent():
     assert meetings[-1].starts_at > now
     assert meetings[-2].starts_at <= now
     months = [(m.starts_at.year * 12 + m.starts_at.month) for m in meetings]
-    assert {b - a for a, b in zip(months, months[1:], strict=False)} == {2}
+    assert {b - a for a, b in itertools.pairwise(months)} == {2}
     past = [m for m in meetings if m.starts_at < now]
     assert all(m.minutes_published_at is not None for m in past)
     assert Attendance.objects.filter(meeting=past[0]).exists()

@@ -2,6 +2,7 @@ import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -55,8 +56,6 @@ def test_create_form_proposes_two_months_after_last_meeting(facilitator_client):
     response = facilitator_client.get(reverse("meetings:create"))
     assert response.status_code == 200
     form = response.context["form"]
-    from dateutil.relativedelta import relativedelta
-
     expected = (last_start.replace(tzinfo=None) + relativedelta(months=2)).replace(tzinfo=PARIS)
     assert form.initial["date"] == expected.date()
     assert form.initial["start_time"].strftime("%H:%M") == "09:30"
