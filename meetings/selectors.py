@@ -110,6 +110,14 @@ def rsvp_summary(meeting: Meeting, viewer: User) -> dict:
     }
 
 
+def attendance_summary(meeting: Meeting, viewer: User) -> dict:
+    """Who was there, respecting the directory choice (facilitators see everyone)."""
+    facilitator = is_facilitator(viewer)
+    people = sorted((a.member for a in meeting.attendances.all()), key=lambda m: (m.display_name, m.pk))
+    shown = [m for m in people if facilitator or m.pk == viewer.pk or in_directory(m)]
+    return {"count": len(people), "shown": shown, "hidden": len(people) - len(shown)}
+
+
 def next_meeting_for(user: User, *, now: datetime | None = None) -> Meeting | None:
     """The next published meeting that has not ended, with the user's answer and counts."""
     now = now or timezone.now()

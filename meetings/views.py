@@ -112,7 +112,7 @@ def meeting_detail(request, pk: int):
         "rsvp_open": rsvp_open(request.user, meeting),
         "can_add_resource": can_add_resource(request.user, meeting),
         "can_see_minutes": can_see_minutes(request.user, meeting),
-        "attendees": [a.member for a in meeting.attendances.all()],
+        "attendees": selectors.attendance_summary(meeting, request.user),
         "sections": extensions.collect("meeting_sections", meeting, request.user),
         "resource_form": ResourceForm(),
     }

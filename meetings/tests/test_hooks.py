@@ -145,3 +145,10 @@ def test_seed_demo_every_two_months_since_october_2020_and_idempotent():
     assert Minutes.history.count() == Minutes.objects.count()
     assert Resource.objects.count() > 0
     assert AgendaItem.objects.filter(meeting=meetings[-1]).count() == 4
+
+
+def test_meeting_page_renders_sections_from_other_apps(member_client, member, monkeypatch):
+    monkeypatch.setattr(extensions, "HOOK_APPS", (*extensions.HOOK_APPS, "meetings.tests.sample_extension"))
+    meeting = MeetingFactory(title="June meeting")
+    html = member_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert f"<section class='sample-section'>Themes chosen by {member.display_name} for June meeting</section>" in html
