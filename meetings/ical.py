@@ -67,10 +67,14 @@ def meeting_event(meeting: Meeting, *, stamp: datetime | None = None) -> Event:
     return event
 
 
-def meeting_ics(meeting: Meeting) -> bytes:
-    """The ``.ics`` file of one meeting (also attached to reminder emails)."""
+def meeting_ics(meeting: Meeting, *, method: str = "PUBLISH") -> bytes:
+    """The ``.ics`` file of one meeting (also attached to reminder emails).
+
+    ``PUBLISH`` suits a download or a reminder; a cancelled meeting carries
+    ``STATUS:CANCELLED`` either way.
+    """
     calendar = _calendar()
-    calendar.add("method", "CANCEL" if meeting.is_cancelled else "PUBLISH")
+    calendar.add("method", method)
     calendar.add_component(meeting_event(meeting))
     return calendar.to_ical()
 

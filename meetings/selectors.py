@@ -1,5 +1,6 @@
 """Every read the meeting pages need, with the joins that keep the query count flat."""
 
+import difflib
 from datetime import datetime, timedelta
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -157,13 +158,22 @@ def resource_library(*, query: str = "") -> QuerySet[Resource]:
     return resources
 
 
-def minutes_history(meeting: Meeting) -> QuerySet:
-    """Every revision of the meeting's minutes, latest first, with who made it."""
-    return (
+def minutes_history(meeting: Meeting, *, limit: int = 200) -> list:
+    """The latest revisions of the meeting's minutes, newest first, each with who made it
+    and ``changes``: the lines removed and added since the item's previous revision."""
+    revisions = list(
         Minutes.history.filter(agenda_item__meeting=meeting)
         .select_related("history_user", "agenda_item")
-        .order_by("-history_date", "-history_id")
+        .order_by("history_date", "history_id")
     )
+    previous: dict[int, str] = {}
+    for revision in revisions:
+        before = previous.get(revision.agenda_item_id, "")
+        revision.changes = [
+            line for line in difflib.ndiff(before.splitlines(), revision.text.splitlines()) if line[:1] in {"+", "-"}
+        ]
+        previous[revision.agenda_item_id] = revision.text
+    return revisions[::-1][:limit]
 
 
 def attendance_choices(meeting: Meeting) -> tuple[QuerySet[User], set[int]]:

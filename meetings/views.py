@@ -330,7 +330,7 @@ def minutes_unpublish(request, pk: int):
 @require_GET
 def minutes_history(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    revisions = list(selectors.minutes_history(meeting)[:200])
+    revisions = selectors.minutes_history(meeting)
     return render(request, "meetings/minutes_history.html", {"meeting": meeting, "revisions": revisions})
 
 

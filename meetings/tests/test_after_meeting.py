@@ -58,7 +58,8 @@ def test_minutes_keep_a_history_of_who_changed_what(facilitator_client, facilita
     assert history == [("First draft.", facilitator.pk), ("Second version, with **GDPR** notes.", other.pk)]
     page = facilitator_client.get(reverse("meetings:minutes_history", args=[meeting.pk])).content.decode()
     assert "Omar Facilitator" in page
-    assert "First draft." in page
+    assert '<span class="diff-removed">- First draft.</span>' in page
+    assert '<span class="diff-added">+ Second version, with **GDPR** notes.</span>' in page
 
 
 def test_minutes_are_hidden_from_members_until_published(facilitator_client, client_for):

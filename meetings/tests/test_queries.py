@@ -92,3 +92,14 @@ def test_dashboard_panel_queries_do_not_grow(client_for):
     one = count_queries(client, "/")
     RSVPFactory.create_batch(9, meeting=meeting)
     assert count_queries(client, "/") == one
+
+
+def test_agenda_and_minutes_editors_queries_do_not_grow(client_for):
+    client = client_for("facilitator")
+    meeting = MeetingFactory(starts_at=timezone.now() - timedelta(days=1))
+    fill_meeting(meeting, 1)
+    agenda = reverse("meetings:agenda", args=[meeting.pk])
+    minutes = reverse("meetings:minutes", args=[meeting.pk])
+    agenda_one, minutes_one = count_queries(client, agenda), count_queries(client, minutes)
+    fill_meeting(meeting, 9)
+    assert (count_queries(client, agenda), count_queries(client, minutes)) == (agenda_one, minutes_one)
