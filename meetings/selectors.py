@@ -35,9 +35,13 @@ def meeting_lists(user: User, *, now: datetime | None = None) -> tuple[QuerySet[
     now = now or timezone.now()
     # A meeting is "upcoming" until it has started plus its length; the length varies per
     # meeting, but none lasts a day, so this bound is only refined in Python for the edge.
+    recent = visible_meetings(user).filter(starts_at__gt=now - timedelta(hours=24))
+    upcoming_ids = [
+        pk
+        for pk, starts_at, minutes in recent.values_list("pk", "starts_at", "duration_minutes")
+        if starts_at + timedelta(minutes=minutes) > now
+    ]
     meetings = _with_counts(visible_meetings(user), user)
-    upcoming = meetings.filter(starts_at__gt=now - timedelta(hours=24)).order_by("starts_at", "pk")
-    upcoming_ids = [m.pk for m in upcoming.only("pk", "starts_at", "duration_minutes") if m.ends_at > now]
     upcoming = meetings.filter(pk__in=upcoming_ids).order_by("starts_at", "pk")
     past = meetings.exclude(pk__in=upcoming_ids).filter(starts_at__lte=now).order_by("-starts_at", "-pk")
     return upcoming, past

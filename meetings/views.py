@@ -339,7 +339,7 @@ def minutes_history(request, pk: int):
 
 @member_required
 def resource_add(request, pk: int):
-    meeting = selectors.meeting_for_page(pk=pk, user=request.user)
+    meeting = get_object_or_404(selectors.visible_meetings(request.user), pk=pk)
     if not can_add_resource(request.user, meeting):
         raise Http404
     form = ResourceForm(request.POST or None, request.FILES or None)
