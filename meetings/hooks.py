@@ -1,6 +1,5 @@
 """The meetings app's contributions to the shared extension points (see community.extensions)."""
 
-from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -35,8 +34,7 @@ def profile_sections(member, viewer) -> list[dict]:
         "feed_url": None,
     }
     if section["own"]:
-        feed = services.calendar_feed_get(member=member)
-        section["feed_url"] = settings.SITE_URL + reverse("meetings:feed", args=[feed.token])
+        section["feed_url"] = services.calendar_feed_url(member=member)
     return [section]
 
 

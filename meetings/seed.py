@@ -133,7 +133,9 @@ def seed_meetings(stdout) -> None:
             for lead in rng.sample(meeting_members, k=min(2, len(meeting_members))):
                 leads.append(AgendaItem.leads.through(agendaitem_id=item.pk, user_id=lead.pk))
         if item.meeting.starts_at < now:
-            minutes.append(Minutes(agenda_item=item, text=rng.choice(MINUTES[item.kind]), updated_by=facilitator))
+            entry = Minutes(agenda_item=item, text=rng.choice(MINUTES[item.kind]), updated_by=facilitator)
+            entry._history_date = item.meeting.starts_at + relativedelta(days=2)
+            minutes.append(entry)
     AgendaItem.leads.through.objects.bulk_create(leads)
     RSVP.objects.bulk_create(rsvps)
     Attendance.objects.bulk_create(attendance)

@@ -11,9 +11,11 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -475,6 +477,12 @@ def calendar_feed_get(*, member: User) -> CalendarFeed:
     """The member's feed, created with a fresh secret token the first time."""
     feed, _created = CalendarFeed.objects.get_or_create(member=member)
     return feed
+
+
+def calendar_feed_url(*, member: User) -> str:
+    """The absolute address of the member's personal feed (created on first use)."""
+    token = calendar_feed_get(member=member).token
+    return settings.SITE_URL + reverse("meetings:feed", args=[token])
 
 
 def calendar_feed_regenerate(*, member: User) -> CalendarFeed:

@@ -55,7 +55,12 @@ def meeting_list(request):
     return render(
         request,
         "meetings/list.html",
-        {"upcoming": list(upcoming), "past_page": page, "past": page.object_list},
+        {
+            "upcoming": list(upcoming),
+            "past_page": page,
+            "past": page.object_list,
+            "feed_url": services.calendar_feed_url(member=request.user),
+        },
     )
 
 

@@ -95,3 +95,9 @@ def test_feed_of_a_suspended_member_answers_404(client):
     person = UserFactory(state="suspended")
     feed = services.calendar_feed_get(member=person)
     assert client.get(reverse("meetings:feed", args=[feed.token])).status_code == 404
+
+
+def test_meetings_page_gives_the_member_their_feed_address(member_client, member):
+    html = member_client.get(reverse("meetings:list")).content.decode()
+    token = CalendarFeed.objects.get(member=member).token
+    assert f'value="http://testserver/meetings/calendar/{token}.ics"' in html
