@@ -1,6 +1,7 @@
 """Meeting pages. Views check access, call one selector or service, and render or redirect."""
 
 import zoneinfo
+from datetime import time
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -90,7 +91,7 @@ def _suggested_initial(user, now) -> dict:
         last = Meeting.objects.order_by("-starts_at").first()
     suggested = services.suggested_start(last=last, now=now)
     if suggested is None:
-        return {"time_zone": user.time_zone or "UTC", "duration_minutes": 120}
+        return {"time_zone": user.time_zone or "UTC", "start_time": time(14, 0), "end_time": time(16, 0)}
     zone = zoneinfo.ZoneInfo(last.time_zone)
     end = (suggested + (last.ends_at - last.starts_at)).astimezone(zone)
     return {
