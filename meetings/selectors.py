@@ -83,11 +83,8 @@ def meeting_for_edit(*, pk: int) -> Meeting:
 
 
 def in_directory(member: User) -> bool:
-    """Whether a member lets other members see them listed (directory privacy choice)."""
-    for field in ("show_in_directory", "in_directory", "listed_in_directory"):
-        if hasattr(member, field):
-            return bool(getattr(member, field))
-    return True
+    """Whether a member lets other members see them listed (their directory privacy choice)."""
+    return bool(getattr(member, "listed_in_directory", True))
 
 
 def rsvp_summary(meeting: Meeting, viewer: User) -> dict:

@@ -93,3 +93,18 @@ def test_rsvp_summary_respects_who_is_shown(client_for):
     assert "Ana Going" in member_html
     assert "Wim Waiting" not in member_html
     assert "Wim Waiting" in facilitator_html
+
+
+@pytest.mark.skipif(
+    not hasattr(UserFactory._meta.model, "listed_in_directory"), reason="needs the directory privacy choice"
+)
+def test_who_is_coming_hides_members_who_left_the_directory(client_for):
+    meeting = MeetingFactory()
+    RSVPFactory(meeting=meeting, member=UserFactory(display_name="Lea Listed"))
+    RSVPFactory(meeting=meeting, member=UserFactory(display_name="Hugo Hidden", listed_in_directory=False))
+    member_html = client_for("member").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    facilitator_html = client_for("facilitator").get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "Lea Listed" in member_html
+    assert "Hugo Hidden" not in member_html
+    assert "and 1 other member" in member_html
+    assert "Hugo Hidden" in facilitator_html
