@@ -58,9 +58,6 @@ class Meeting(models.Model):
                 condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="meeting_capacity_positive"
             ),
             models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="meeting_duration_positive"),
-            models.CheckConstraint(
-                condition=~Q(state="cancelled") | Q(cancelled_at__isnull=False), name="meeting_cancel_recorded"
-            ),
         ]
 
     def __str__(self) -> str:
@@ -120,10 +117,6 @@ class RSVP(models.Model):
         verbose_name_plural = _("RSVPs")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "member"], name="one_rsvp_per_member_per_meeting"),
-            models.CheckConstraint(
-                condition=~Q(response="waitlisted") | Q(waitlisted_at__isnull=False),
-                name="rsvp_waitlist_has_time",
-            ),
         ]
         indexes = [models.Index(fields=["meeting", "response"])]
 

@@ -94,7 +94,8 @@ def rsvp_summary(meeting: Meeting, viewer: User) -> dict:
     facilitator = is_facilitator(viewer)
     shown = [r.member for r in going if facilitator or r.member_id == viewer.pk or in_directory(r.member)]
     waitlist = sorted(
-        (r for r in rsvps if r.response == RSVPResponse.WAITLISTED), key=lambda r: (r.waitlisted_at, r.pk)
+        (r for r in rsvps if r.response == RSVPResponse.WAITLISTED),
+        key=lambda r: (r.waitlisted_at or r.updated_at, r.pk),
     )
     mine = next((r for r in rsvps if r.member_id == viewer.pk), None)
     return {

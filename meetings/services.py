@@ -342,7 +342,9 @@ def _promote_waitlist(meeting: Meeting) -> list[RSVP]:
         free = meeting.capacity - _going_count(meeting)
         if free <= 0:
             return []
-    waiting = RSVP.objects.filter(meeting=meeting, response=RSVPResponse.WAITLISTED).order_by("waitlisted_at", "pk")
+    waiting = RSVP.objects.filter(meeting=meeting, response=RSVPResponse.WAITLISTED).order_by(
+        F("waitlisted_at").asc(nulls_last=True), "updated_at", "pk"
+    )
     promoted = list(waiting if free is None else waiting[:free])
     for rsvp in promoted:
         rsvp.response = RSVPResponse.GOING
