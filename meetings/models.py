@@ -141,9 +141,6 @@ class Resource(models.Model):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(condition=~Q(url="") | ~Q(file=""), name="resource_has_link_or_file"),
-        ]
 
     def __str__(self) -> str:
         return self.title

@@ -353,13 +353,21 @@ def _promote_waitlist(meeting: Meeting) -> list[RSVP]:
     return promoted
 
 
-def rsvp_set(*, meeting: Meeting, member: User, response: str, now: datetime | None = None) -> RSVP:
+def rsvp_set(
+    *,
+    meeting: Meeting,
+    member: User,
+    response: str,
+    waitlist_if_full: bool = False,
+    now: datetime | None = None,
+) -> RSVP:
     """Record a member's answer, enforcing the capacity.
 
     The meeting row is locked so that two members taking the last place at the same
-    moment cannot both get it. ``GOING`` on a full meeting raises ``MeetingFull``;
-    ``WAITLISTED`` joins the waiting list (or takes a place if one is free). Leaving a
-    place offers it to the first member on the waiting list.
+    moment cannot both get it. ``GOING`` on a full meeting raises ``MeetingFull``
+    (or, with ``waitlist_if_full``, joins the waiting list); ``WAITLISTED`` joins the
+    waiting list (or takes a place if one is free). Leaving a place offers it to the
+    first member on the waiting list.
     """
     now = now or timezone.now()
     response = RSVPResponse(response)
@@ -374,6 +382,10 @@ def rsvp_set(*, meeting: Meeting, member: User, response: str, now: datetime | N
         if response == previous:
             return rsvp
         has_room = locked.capacity is None or _going_count(locked) < locked.capacity
+        if response == RSVPResponse.GOING and not has_room and waitlist_if_full:
+            response = RSVPResponse.WAITLISTED
+            if previous == response:
+                return rsvp
         if response == RSVPResponse.GOING and not has_room:
             raise MeetingFull(_("This meeting is full. You can join the waiting list."), code="full")
         waitlisted_at = None

@@ -65,6 +65,15 @@ def test_waiting_list_is_promoted_in_order():
     assert RSVP.objects.get(meeting=meeting, member=fourth).waitlisted_at is None
 
 
+def test_going_with_waitlist_if_full_joins_the_waiting_list(member):
+    meeting = MeetingFactory(capacity=1)
+    RSVPFactory(meeting=meeting)
+    rsvp = services.rsvp_set(meeting=meeting, member=member, response=RSVPResponse.GOING, waitlist_if_full=True)
+    rsvp.refresh_from_db()
+    assert rsvp.response == RSVPResponse.WAITLISTED
+    assert rsvp.waitlisted_at is not None
+
+
 def test_joining_the_waiting_list_with_a_free_place_gives_the_place(member):
     meeting = MeetingFactory(capacity=3)
     rsvp = services.rsvp_set(meeting=meeting, member=member, response=RSVPResponse.WAITLISTED)
