@@ -1,12 +1,12 @@
 """Demo meetings for ``seed_demo``: every two months from October 2020 to the next one to come.
 
-Idempotent (a meeting is keyed on its start), deterministic (seeded random), fast (bulk inserts).
+Idempotent (a slot already holding a meeting is skipped), deterministic (seeded random), fast (bulk inserts).
 Runs after the community seed and uses whatever approved members exist.
 """
 
 import random
 import zoneinfo
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.utils import timezone
@@ -22,6 +22,7 @@ from .services import STANDARD_AGENDA
 ZONE = "Europe/Paris"
 FIRST = datetime(2020, 10, 15, 14, 0)
 ONLINE_URL = "https://meet.example.org/keep-in-pact"
+SLOT_MARGIN = timedelta(days=30)
 
 MINUTES = {
     AgendaKind.HOT_NEWS: [
@@ -80,9 +81,10 @@ def seed_meetings(stdout) -> None:
     facilitator = User.objects.filter(groups__name=FACILITATORS_GROUP).order_by("pk").first() or (
         members[0] if members else None
     )
-    starts = _starts(now)
-    existing = set(Meeting.objects.filter(starts_at__in=starts).values_list("starts_at", flat=True))
-    wanted = [start for start in starts if start not in existing]
+    # A two-month slot is taken when any meeting starts within a month of it: running again
+    # (or on a database that already has meetings) never doubles a slot.
+    existing = list(Meeting.objects.values_list("starts_at", flat=True))
+    wanted = [start for start in _starts(now) if not any(abs(start - other) < SLOT_MARGIN for other in existing)]
     if not wanted:
         return
     meetings = Meeting.objects.bulk_create(

@@ -152,3 +152,13 @@ def test_meeting_page_renders_sections_from_other_apps(member_client, member, mo
     meeting = MeetingFactory(title="June meeting")
     html = member_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert f"<section class='sample-section'>Themes chosen by {member.display_name} for June meeting</section>" in html
+
+
+def test_seed_demo_leaves_slots_that_already_hold_a_meeting():
+    from meetings.seed import _starts
+
+    next_slot = _starts(timezone.now())[-1]
+    own = MeetingFactory(title="Our real next meeting", starts_at=next_slot + timedelta(days=3))
+    hooks.seed_demo(io.StringIO())
+    upcoming = Meeting.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at")
+    assert list(upcoming) == [own]
