@@ -60,7 +60,7 @@ RESOURCES = [
 ]
 
 
-def _starts(now: datetime) -> list[datetime]:
+def slot_starts(now: datetime) -> list[datetime]:
     """Local starts from the first meeting to the next one to come, in UTC."""
     zone = zoneinfo.ZoneInfo(ZONE)
     starts = []
@@ -84,7 +84,7 @@ def seed_meetings(stdout) -> None:
     # A two-month slot is taken when any meeting starts within a month of it: running again
     # (or on a database that already has meetings) never doubles a slot.
     existing = list(Meeting.objects.values_list("starts_at", flat=True))
-    wanted = [start for start in _starts(now) if not any(abs(start - other) < SLOT_MARGIN for other in existing)]
+    wanted = [start for start in slot_starts(now) if not any(abs(start - other) < SLOT_MARGIN for other in existing)]
     if not wanted:
         return
     meetings = Meeting.objects.bulk_create(

@@ -155,9 +155,9 @@ def test_meeting_page_renders_sections_from_other_apps(member_client, member, mo
 
 
 def test_seed_demo_leaves_slots_that_already_hold_a_meeting():
-    from meetings.seed import _starts
+    from meetings.seed import slot_starts
 
-    next_slot = _starts(timezone.now())[-1]
+    next_slot = slot_starts(timezone.now())[-1]
     own = MeetingFactory(title="Our real next meeting", starts_at=next_slot + timedelta(days=3))
     hooks.seed_demo(io.StringIO())
     upcoming = Meeting.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at")
