@@ -1,8 +1,11 @@
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from community.models import validate_time_zone
 
@@ -36,12 +39,26 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    minutes_published_at = models.DateTimeField(_("minutes published at"), null=True, blank=True)
+    minutes_published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["-starts_at"]
         indexes = [models.Index(fields=["state", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="meeting_capacity_positive"
+            ),
+            models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="meeting_duration_positive"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -49,6 +66,22 @@ class Meeting(models.Model):
     @property
     def ends_at(self):
         return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_published(self) -> bool:
+        return self.state == MeetingState.PUBLISHED
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == MeetingState.CANCELLED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == MeetingState.DRAFT
+
+    @property
+    def minutes_published(self) -> bool:
+        return self.minutes_published_at is not None
 
 
 class AgendaItem(models.Model):
@@ -76,11 +109,16 @@ class RSVP(models.Model):
     response = models.CharField(_("response"), max_length=16, choices=RSVPResponse.choices)
     responded_at = models.DateTimeField(_("answered at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the member joined the waiting list: places are offered in this order.
+    waitlisted_at = models.DateTimeField(_("on the waiting list since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("RSVP")
         verbose_name_plural = _("RSVPs")
-        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_rsvp_per_member_per_meeting")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_rsvp_per_member_per_meeting"),
+        ]
+        indexes = [models.Index(fields=["meeting", "response"])]
 
     def __str__(self) -> str:
         return f"{self.member} — {self.meeting}: {self.get_response_display()}"
@@ -106,3 +144,64 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def href(self) -> str:
+        return self.file.url if self.file else self.url
+
+
+class Attendance(models.Model):
+    """A member recorded as present at a meeting (by a facilitator, from the RSVPs with corrections)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendances")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member} @ {self.meeting}"
+
+
+class Minutes(models.Model):
+    """The minutes of one agenda item (markdown); every change is kept in the history."""
+
+    agenda_item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="minutes")
+    text = models.TextField(_("minutes"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"{self.agenda_item}"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """The secret token of a member's personal calendar feed."""
+
+    member = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.member}"

@@ -1,0 +1,206 @@
+"""Forms of the meeting pages. Rules live in the services; forms turn their errors into messages."""
+
+import zoneinfo
+from datetime import datetime, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community.models import User, time_zone_choices
+
+from .enums import AgendaKind, RSVPResponse
+from .models import AgendaItem, Meeting
+from .services import validate_online_url
+from .uploads import MAX_UPLOAD_BYTES, allowed_extensions_text, validate_upload
+
+
+class MeetingForm(forms.Form):
+    """Title, local date and times in a chosen zone, place or link, capacity, description."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("The times above are in this zone; members see the meeting in their own zone."),
+    )
+    online_url = forms.URLField(
+        label=_("Online link"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("The video-call address, starting with https://."),
+    )
+    place = forms.CharField(label=_("Place"), max_length=255, required=False)
+    capacity = forms.IntegerField(
+        label=_("Capacity"), required=False, min_value=1, help_text=_("Leave empty for no limit.")
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown.")
+    )
+
+    def __init__(self, *args, meeting: Meeting | None = None, now: datetime | None = None, **kwargs):
+        self.meeting = meeting
+        self.now = now or timezone.now()
+        super().__init__(*args, **kwargs)
+        if meeting is not None and not self.is_bound:
+            zone = zoneinfo.ZoneInfo(meeting.time_zone)
+            local_start = meeting.starts_at.astimezone(zone)
+            local_end = meeting.ends_at.astimezone(zone)
+            self.initial.update(
+                title=meeting.title,
+                date=local_start.date(),
+                start_time=local_start.time().replace(second=0, microsecond=0),
+                end_time=local_end.time().replace(second=0, microsecond=0),
+                time_zone=meeting.time_zone,
+                online_url=meeting.online_url,
+                place=meeting.place,
+                capacity=meeting.capacity,
+                description=meeting.description,
+            )
+
+    def clean_online_url(self):
+        url = self.cleaned_data["online_url"]
+        validate_online_url(url)
+        return url
+
+    def clean(self):
+        data = super().clean()
+        date, start, end, zone = (data.get(k) for k in ("date", "start_time", "end_time", "time_zone"))
+        if not (date and start and end and zone):
+            return data
+        tz = zoneinfo.ZoneInfo(zone)
+        starts_at = datetime.combine(date, start, tzinfo=tz)
+        ends_at = datetime.combine(date, end, tzinfo=tz)
+        if ends_at <= starts_at:
+            self.add_error("end_time", _("The meeting must end after it starts."))
+            return data
+        rescheduled = self.meeting is None or starts_at != self.meeting.starts_at
+        if rescheduled and starts_at <= self.now:
+            self.add_error("date", _("This date and time are in the past: choose a moment to come."))
+            return data
+        # Subtract in UTC so a meeting across a clock change lasts what the clock says.
+        data["starts_at"] = starts_at
+        data["duration_minutes"] = int(
+            (ends_at.astimezone(zoneinfo.ZoneInfo("UTC")) - starts_at.astimezone(zoneinfo.ZoneInfo("UTC")))
+            / timedelta(minutes=1)
+        )
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "title": data["title"],
+            "description": data["description"],
+            "starts_at": data["starts_at"],
+            "duration_minutes": data["duration_minutes"],
+            "time_zone": data["time_zone"],
+            "online_url": data["online_url"],
+            "place": data["place"],
+            "capacity": data["capacity"],
+        }
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Members see it on the meeting page and in their calendar."),
+    )
+
+
+class RSVPForm(forms.Form):
+    response = forms.ChoiceField(choices=RSVPResponse.choices)
+
+
+def _member_choices():
+    return User.objects.approved().select_related("organisation").order_by("display_name", "pk")
+
+
+class LeadChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.display_name} ({obj.organisation})" if obj.organisation_id else obj.display_name
+
+
+class AgendaItemForm(forms.ModelForm):
+    leads = LeadChoiceField(
+        label=_("Leading members"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["kind", "title", "duration_minutes", "leads"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leads"].queryset = _member_choices()
+        self.fields["duration_minutes"].min_value = 1
+        self.fields["duration_minutes"].widget.attrs["min"] = 1
+        if not self.instance.pk:
+            self.initial.setdefault("kind", AgendaKind.OTHER)
+
+
+class AttendanceForm(forms.Form):
+    present = forms.ModelMultipleChoiceField(
+        label=_("Present"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["present"].queryset = members
+        self.fields["present"].label_from_instance = lambda obj: (
+            f"{obj.display_name} — {obj.organisation}" if obj.organisation_id else obj.display_name
+        )
+
+
+class MinutesForm(forms.Form):
+    text = forms.CharField(
+        label=_("Minutes"), required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text=_("Markdown.")
+    )
+
+
+class ResourceForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Short description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    file = forms.FileField(label=_("or a file"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Up to %(size)d MB: %(types)s.") % {
+            "size": MAX_UPLOAD_BYTES // (1024 * 1024),
+            "types": allowed_extensions_text(),
+        }
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        validate_online_url(url)
+        return url
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            validate_upload(upload)
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if not data.get("url") and not data.get("file"):
+            raise ValidationError(_("Give a link or choose a file."))
+        if data.get("url") and data.get("file"):
+            raise ValidationError(_("Give either a link or a file, not both."))
+        return data
+
+
+class ResourceSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search resources"), required=False, max_length=200)
