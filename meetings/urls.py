@@ -1,5 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "meetings"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("<int:meeting_pk>/networking/", include("meetings.networking.urls")),
+]
