@@ -15,12 +15,14 @@ For pairs without history or centre constraint, the circle method (round-robin) 
 optimal and is used as is. Otherwise a search runs: a greedy construction (and, for
 pairs, the circle method too) followed by local improvement by swapping two people of
 the same round, with random kicks to leave local optima (iterated local search). The
-random generator is seeded, so one seed always gives the same draw.
+random generator is seeded, so one seed gives the same draw (unless the time limit cuts
+the search short on a slow machine).
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -167,7 +169,7 @@ def circle_method(count: int, rounds: int, order: Sequence[int] | None = None) -
     result = []
     for r in range(rounds):
         shift = r % (size - 1)
-        circle = [fixed] + ring[shift:] + ring[:shift]
+        circle = [fixed, *ring[shift:], *ring[:shift]]
         tables, out = [], []
         for i in range(size // 2):
             a, b = circle[i], circle[size - 1 - i]
@@ -216,17 +218,10 @@ class _Search:
         self.w_met = 1
         self.w_centre = incidences
         self.w_repeat = incidences * incidences
-        base = [0] * (n * n)
-        for a in range(n):
-            row = a * n
-            for b in range(n):
-                if a != b and centre[a] == centre[b]:
-                    base[row + b] = self.w_centre
-        for a, b in met:
-            base[a * n + b] += self.w_met
-            base[b * n + a] += self.w_met
-        self.base = base
+        self.centre, self.met = centre, met
+        self.set_weights(centres=True, history=True)
         self.seen = [0] * (n * n)
+        self.total = 0
         self.tables: list[list[list[int]]] = []
         self.where: list[list[int]] = []
         self.seated: list[list[int]] = []
@@ -234,9 +229,26 @@ class _Search:
         self.out_count = [0] * n
         self.bye_swaps = False
 
+    def set_weights(self, *, centres: bool, history: bool) -> None:
+        """Choose which criteria below repeats count (the stages of the search)."""
+        n, centre = self.n, self.centre
+        base = [0] * (n * n)
+        if centres:
+            for a in range(n):
+                row, ca = a * n, centre[a]
+                for b in range(n):
+                    if a != b and centre[b] == ca:
+                        base[row + b] = self.w_centre
+        if history:
+            for a, b in self.met:
+                base[a * n + b] += self.w_met
+                base[b * n + a] += self.w_met
+        self.base = base
+
     def load(self, plan: list[Round]) -> None:
         n = self.n
         self.seen = [0] * (n * n)
+        self.total = 0
         self.tables, self.where, self.seated = [], [], []
         self.out = [list(rnd.sitting_out) for rnd in plan]
         self.out_count = [0] * n
@@ -257,11 +269,20 @@ class _Search:
             self.seated.append([p for t in tables for p in t])
 
     def _count(self, table: list[int], step: int) -> None:
-        n, seen = self.n, self.seen
+        """Add (step 1) or remove (step -1) a table's pairs, keeping the total cost up to date."""
+        n, seen, base, w_repeat = self.n, self.seen, self.base, self.w_repeat
+        total = self.total
         for i, a in enumerate(table):
+            row = a * n
             for b in table[i + 1 :]:
-                seen[a * n + b] += step
+                key = row + b
+                if step > 0:
+                    total += base[key] + (w_repeat if seen[key] else 0)
+                else:
+                    total -= base[key] + (w_repeat if seen[key] > 1 else 0)
+                seen[key] += step
                 seen[b * n + a] += step
+        self.total = total
 
     def pair_cost(self, a: int, b: int, extra: int) -> int:
         """Cost of a and b sitting together, counting ``extra`` other times they sat together."""
@@ -269,19 +290,7 @@ class _Search:
         return self.base[key] + (self.w_repeat if self.seen[key] > extra else 0)
 
     def cost(self) -> int:
-        total = 0
-        n, seen, base = self.n, self.seen, self.base
-        for tables in self.tables:
-            for table in tables:
-                for i, a in enumerate(table):
-                    for b in table[i + 1 :]:
-                        total += base[a * n + b]
-        for a in range(n):
-            row = a * n
-            for b in range(a + 1, n):
-                if seen[row + b] > 1:
-                    total += self.w_repeat * (seen[row + b] - 1)
-        return total
+        return self.total
 
     def greedy_round(self, people: list[int], sizes: list[int], rng: random.Random) -> list[list[int]]:
         """Fill tables one by one, each time adding the unseated person who costs least."""
@@ -335,6 +344,8 @@ class _Search:
         n, base, seen, w_repeat = self.n, self.base, self.seen, self.w_repeat
         tables, where = self.tables[r], self.where[r]
         tp = where[p]
+        if tp < 0:
+            return 0, -1, 0  # sitting out (since a swap earlier in this pass): nothing to repair
         home = tables[tp]
         prow = p * n
         leave_p = 0
@@ -374,17 +385,17 @@ class _Search:
                     best_delta, best_q = delta, q
         return best_delta, best_q, len(seated)
 
-    def descend(self, rng: random.Random, budget: int, journal: list | None = None) -> int:
-        """Swap people while a swap lowers the cost; return the work spent."""
+    def descend(self, rng: random.Random, budget: int, journal: list | None = None, rounds=None) -> int:
+        """Swap people (in these rounds, or all) while a swap lowers the cost; return the work spent."""
         work = 0
         improved = True
-        order = list(range(self.rounds))
+        order = list(range(self.rounds)) if rounds is None else list(rounds)
         while improved and work < budget:
             improved = False
             rng.shuffle(order)
             for r in order:
                 for p in list(self.seated[r]):
-                    delta, q, spent = self.best_swap(r, p)
+                    _delta, q, spent = self.best_swap(r, p)
                     work += spent
                     if q >= 0:
                         self.swap(r, p, q)
@@ -394,16 +405,24 @@ class _Search:
         return work
 
     def troubled(self) -> list[tuple[int, int]]:
-        """(round, person) of everybody seated with someone they should not sit with."""
-        result = []
+        """(round, person) of the people in the worst kind of trouble: repeats first, then centres, then history."""
+        levels: list[list[tuple[int, int]]] = [[], [], []]
         for r in range(self.rounds):
             for table in self.tables[r]:
                 for i, a in enumerate(table):
                     for b in table[i + 1 :]:
-                        if self.pair_cost(a, b, 1):
-                            result.append((r, a))
-                            result.append((r, b))
-        return result
+                        cost = self.pair_cost(a, b, 1)
+                        if cost >= self.w_repeat:
+                            level = levels[0]
+                        elif cost >= self.w_centre:
+                            level = levels[1]
+                        elif cost:
+                            level = levels[2]
+                        else:
+                            continue
+                        level.append((r, a))
+                        level.append((r, b))
+        return next((level for level in levels if level), [])
 
     def plan(self) -> list[Round]:
         return [
@@ -412,15 +431,12 @@ class _Search:
         ]
 
 
-def _search(
-    search: _Search, start: list[Round], rng: random.Random, budget: int, patience: int
-) -> tuple[int, list[Round]]:
-    """Iterated local search from a start: descend, then kick and descend while it pays."""
-    search.load(start)
+def _improve(search: _Search, rng: random.Random, budget: int, patience: int, deadline: float) -> int:
+    """Iterated local search: descend, then kick and descend while it pays. Return the work spent."""
     work = search.descend(rng, budget)
     best = search.cost()
     stale = 0
-    while best and work < budget and stale < patience:
+    while best and work < budget and stale < patience and time.perf_counter() < deadline:
         trouble = search.troubled()
         if not trouble:
             break
@@ -428,6 +444,8 @@ def _search(
         # Kick: move one or two troubled people to random tables of their round.
         for _ in range(rng.choice((1, 1, 2))):
             r, p = rng.choice(trouble)
+            if search.where[r][p] < 0:
+                continue
             others = [q for q in search.seated[r] if search.where[r][q] != search.where[r][p]]
             if search.bye_swaps and not search.out_count[p]:
                 others += [q for q in search.out[r] if search.out_count[q] == 1]
@@ -436,9 +454,12 @@ def _search(
             q = rng.choice(others)
             search.swap(r, p, q)
             journal.append((r, p, q))
-        work += search.descend(rng, budget - work, journal) + 1
+        # Repair the rounds the kick touched first; a full pass only when that pays off.
+        work += search.descend(rng, budget - work, journal, rounds=sorted({r for r, _p, _q in journal})) + 1
         cost = search.cost()
         if cost < best:
+            work += search.descend(rng, budget - work, journal)
+            cost = search.cost()
             best, stale = cost, 0
         elif cost == best:
             stale += 1  # keep the sideways move: it helps leave plateaus
@@ -446,7 +467,32 @@ def _search(
             stale += 1
             for r, p, q in reversed(journal):
                 search.swap(r, p, q)
-    return best, search.plan()
+    return work
+
+
+def _search(
+    search: _Search,
+    start: list[Round],
+    rng: random.Random,
+    budget: int,
+    patience: int,
+    deadline: float,
+    stages: list[tuple[bool, bool]],
+) -> tuple[int, list[Round]]:
+    """Improve a start stage by stage: repeats alone first, then centres, then history.
+
+    Each stage keeps what the previous ones reached (its weights rank them first), and
+    with fewer troubled people early stages run many more kicks in the same time.
+    """
+    search.load(start)
+    work = 0
+    for index, (centres, history) in enumerate(stages):
+        search.set_weights(centres=centres, history=history)
+        search.load(search.plan())
+        left = len(stages) - index
+        now = time.perf_counter()
+        work += _improve(search, rng, (budget - work) // left, patience, now + max(0.0, deadline - now) / left)
+    return search.cost(), search.plan()
 
 
 def draw_rounds(
@@ -457,17 +503,21 @@ def draw_rounds(
     centres: Sequence[Hashable | None] | None = None,
     history: Iterable[tuple[int, int]] = (),
     seed: int = 0,
-    budget: int = 400_000,
+    budget: int = 300_000,
     patience: int = 60,
+    time_limit: float = 0.8,
 ) -> Draw:
     """Draw ``rounds`` rounds of tables for ``count`` people.
 
     ``centres[i]`` is the centre of person i (None when unknown); ``history`` lists pairs
     of people who met at earlier sessions. ``budget`` bounds the work of the search (in
-    candidate swaps looked at) and ``patience`` the kicks tried without improvement.
+    candidate swaps looked at) and ``patience`` the kicks tried without improvement;
+    ``time_limit`` (seconds) stops the kicks early on a slow machine, the only case where
+    one seed may not give the same draw twice.
     """
     if count < 0 or rounds < 0:
         raise ValueError("Counts cannot be negative.")
+    deadline = time.perf_counter() + time_limit
     rng = random.Random(seed)
     order = list(range(count))
     rng.shuffle(order)
@@ -497,9 +547,15 @@ def draw_rounds(
     ]
     starts.append(greedy)
 
+    has_centres = len(set(centre)) < count
+    stages = [(False, False)]
+    if has_centres:
+        stages.append((True, False))
+    if met:
+        stages.append((has_centres, True))
     best_cost, best_plan = None, None
     for start in starts:
-        cost, plan = _search(search, start, rng, budget // len(starts), patience)
+        cost, plan = _search(search, start, rng, budget // len(starts), patience, deadline, stages)
         if best_cost is None or cost < best_cost:
             best_cost, best_plan = cost, plan
         if best_cost == 0:

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from .models import FollowUp, FollowUpReason, TableSize
+from .models import FollowUp, FollowUpReason, Participant, TableSize
 from .services import Guest
 
 MAX_PROMPT_LENGTH = 300
@@ -132,9 +132,9 @@ class FollowUpForm(forms.ModelForm):
         }
         labels = {"about": _("Person"), "reason": _("Why"), "note": _("Note (only you and the facilitators see it)")}
 
-    def __init__(self, *args, people, **kwargs):
+    def __init__(self, *args, people: list, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["about"].queryset = people
+        self.fields["about"].queryset = Participant.objects.filter(pk__in=[p.pk for p in people])
         self.fields["about"].choices = [("", "---------")] + [(p.pk, p.name) for p in people]
         self.fields["reason"].choices = FollowUpReason.choices
         self.fields["reason"].initial = FollowUpReason.PARTNERSHIP

@@ -178,6 +178,9 @@ class Seat(models.Model):
         ]
         indexes = [models.Index(fields=["session", "round_number"])]
 
+    def __str__(self) -> str:
+        return f"{self.participant_id} · {self.round_number}/{self.table_number}"
+
 
 class Encounter(models.Model):
     """Two members who sat at one table during a session (stored once per pair and session)."""
@@ -198,6 +201,9 @@ class Encounter(models.Model):
             models.CheckConstraint(condition=Q(member_a__lt=F("member_b")), name="networking_encounter_pair_ordered"),
         ]
         indexes = [models.Index(fields=["member_b", "member_a"])]
+
+    def __str__(self) -> str:
+        return f"{self.member_a_id} & {self.member_b_id}"
 
 
 class FollowUp(models.Model):

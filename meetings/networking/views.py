@@ -254,9 +254,8 @@ def follow_up_save(request, meeting_pk: int, session_pk: int):
     participant = selectors.participant_of(session, request.user)
     if participant is None:
         raise Http404
-    people = selectors.people_met_in_session(session=session, member=request.user)
-    form = FollowUpForm(request.POST, people=list(people))
-    form.fields["about"].queryset = people
+    people = list(selectors.people_met_in_session(session=session, member=request.user))
+    form = FollowUpForm(request.POST, people=people)
     if form.is_valid():
         try:
             services.follow_up_save(

@@ -116,12 +116,12 @@ def test_table_sizes():
 
 def test_search_beats_a_random_shuffle_on_centres():
     centres = [i // 4 for i in range(40)]
-    result = draw_rounds(count=40, table_size=4, rounds=8, centres=centres, seed=1)
-    baseline = evaluate(shuffle_draw(count=40, table_size=4, rounds=8, seed=1), centres=centres)
+    # A generous time limit: the work budget, not a busy machine, ends the search.
+    result = draw_rounds(count=40, table_size=4, rounds=5, centres=centres, seed=1, time_limit=60)
+    baseline = evaluate(shuffle_draw(count=40, table_size=4, rounds=5, seed=1), centres=centres)
 
-    assert result.quality.repeats == 0
-    assert result.quality.same_centre <= 2
-    assert baseline.same_centre >= 20
+    assert result.quality.as_tuple() == (0, 0, 0)
+    assert baseline.same_centre >= 10
 
 
 def test_same_seed_gives_same_draw():
@@ -202,3 +202,13 @@ def test_already_met_pairs_avoided_whenever_a_draw_without_them_exists(case):
     if best[1] == 0 and best[2] == 0:
         assert result.quality.already_met == 0
     assert result.quality.as_tuple() == best
+
+
+def test_nobody_sits_out_twice_to_dodge_people_they_already_met():
+    # Person 0 met everybody before: sitting out twice would avoid that, but is unfair.
+    result = draw_rounds(
+        count=5, table_size=2, rounds=2, centres=[None, None, None, 0, 0], history=[(0, 1), (0, 2), (0, 3), (0, 4)]
+    )
+
+    assert_fair_rotation(result, 5)
+    assert result.quality.as_tuple() == (0, 0, 1)
