@@ -436,14 +436,22 @@ def _improve(search: _Search, rng: random.Random, budget: int, patience: int, de
     work = search.descend(rng, budget)
     best = search.cost()
     stale = 0
+    small = search.n * search.rounds <= 400
     while best and work < budget and stale < patience and time.perf_counter() < deadline:
         trouble = search.troubled()
         if not trouble:
             break
         journal: list = []
-        # Kick: move one or two troubled people to random tables of their round.
+        # Kick: move one or two people to random tables of their round; mostly people in
+        # trouble, sometimes anybody (a better draw may need someone else to move first).
         for _ in range(rng.choice((1, 1, 2))):
-            r, p = rng.choice(trouble)
+            if rng.random() < 0.25:
+                r = rng.randrange(search.rounds)
+                if not search.seated[r]:
+                    continue
+                p = rng.choice(search.seated[r])
+            else:
+                r, p = rng.choice(trouble)
             if search.where[r][p] < 0:
                 continue
             others = [q for q in search.seated[r] if search.where[r][q] != search.where[r][p]]
@@ -454,12 +462,15 @@ def _improve(search: _Search, rng: random.Random, budget: int, patience: int, de
             q = rng.choice(others)
             search.swap(r, p, q)
             journal.append((r, p, q))
-        # Repair the rounds the kick touched first; a full pass only when that pays off.
-        work += search.descend(rng, budget - work, journal, rounds=sorted({r for r, _p, _q in journal})) + 1
+        # Repair the rounds the kick touched first (all of them in a small draw); a full
+        # pass only when that pays off.
+        touched = None if small else sorted({r for r, _p, _q in journal})
+        work += search.descend(rng, budget - work, journal, rounds=touched) + 1
         cost = search.cost()
         if cost < best:
-            work += search.descend(rng, budget - work, journal)
-            cost = search.cost()
+            if not small:
+                work += search.descend(rng, budget - work, journal)
+                cost = search.cost()
             best, stale = cost, 0
         elif cost == best:
             stale += 1  # keep the sideways move: it helps leave plateaus
@@ -535,17 +546,18 @@ def draw_rounds(
     if table_size == PAIRS:
         circle = circle_method(count, rounds, order)
         starts.append(circle)
-    out = _sitting_out(count, table_size, rounds, order)
-    search.load([])
-    greedy_tables = []
-    for r in range(rounds):
-        people = [p for p in range(count) if p not in out[r]]
-        greedy_tables.append(search.greedy_round(people, sizes, rng))
-    greedy = [
-        Round(tables=tuple(tuple(t) for t in tables), sitting_out=tuple(out[r]))
-        for r, tables in enumerate(greedy_tables)
-    ]
-    starts.append(greedy)
+    # Small draws are cheap: start from several greedy constructions (with different
+    # people sitting out) to make missing the best draw unlikely.
+    for _ in range(4 if count * rounds <= 60 else 1):
+        out = _sitting_out(count, table_size, rounds, order)
+        search.load([])
+        greedy = []
+        for r in range(rounds):
+            people = [p for p in range(count) if p not in out[r]]
+            tables = search.greedy_round(people, sizes, rng)
+            greedy.append(Round(tables=tuple(tuple(t) for t in tables), sitting_out=tuple(out[r])))
+        starts.append(greedy)
+        rng.shuffle(order)
 
     has_centres = len(set(centre)) < count
     stages = [(False, False)]
@@ -554,8 +566,10 @@ def draw_rounds(
     if met:
         stages.append((has_centres, True))
     best_cost, best_plan = None, None
-    for start in starts:
-        cost, plan = _search(search, start, rng, budget // len(starts), patience, deadline, stages)
+    for index, start in enumerate(starts):
+        now = time.perf_counter()
+        share = now + max(0.0, deadline - now) / (len(starts) - index)
+        cost, plan = _search(search, start, rng, budget // len(starts), patience, share, stages)
         if best_cost is None or cost < best_cost:
             best_cost, best_plan = cost, plan
         if best_cost == 0:
