@@ -107,4 +107,5 @@ class Resource(models.Model):
     def __str__(self) -> str:
         return self.title
 
+
 from .networking.models import *  # noqa: E402,F403
