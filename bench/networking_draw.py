@@ -5,7 +5,8 @@ Run from the project root:  python bench/networking_draw.py
 For 20, 60 and 200 participants, 8 to 12 rounds, pairs and tables of four, with and
 without history of earlier sessions, it prints the time of the draw and its counts of
 repeats, same-centre pairs and already-met pairs, next to a random shuffle of the same
-people. Centres hold four people each; the history comes from three earlier sessions
+people (CPU time of the drawing thread, and wall-clock time, which grows when other
+processes share the cores). Centres hold four people each; the history comes from three earlier sessions
 of eight rounds among three quarters of the people.
 """
 
@@ -37,7 +38,7 @@ def make_history(count: int, seed: int) -> list[tuple[int, int]]:
 
 def main() -> int:
     header = (
-        f"{'people':>6} {'table':>5} {'rounds':>6} {'history':>7} {'method':>7} {'time ms':>8}"
+        f"{'people':>6} {'table':>5} {'rounds':>6} {'history':>7} {'method':>7} {'cpu ms':>7} {'wall ms':>8}"
         f" | {'repeats':>7} {'centre':>6} {'met':>5} | {'shuffle: repeats':>16} {'centre':>6} {'met':>5}"
     )
     print(header)
@@ -50,7 +51,7 @@ def main() -> int:
             for rounds in ROUNDS:
                 for with_history in (False, True):
                     history = make_history(count, seed=count) if with_history else []
-                    started = time.perf_counter()
+                    started, cpu_started = time.perf_counter(), time.thread_time()
                     result = draw_rounds(
                         count=count,
                         table_size=table_size,
@@ -60,7 +61,8 @@ def main() -> int:
                         seed=rounds,
                     )
                     elapsed = time.perf_counter() - started
-                    worst = max(worst, elapsed) if count == 200 else worst
+                    cpu = time.thread_time() - cpu_started
+                    worst = max(worst, cpu) if count == 200 else worst
                     baseline = evaluate(
                         shuffle_draw(count=count, table_size=table_size, rounds=rounds, seed=rounds),
                         centres=centres,
@@ -72,11 +74,12 @@ def main() -> int:
                         misses.append((count, table_size, rounds, with_history))
                     print(
                         f"{count:>6} {table_size:>5} {rounds:>6} {len(history):>7} {result.method:>7}"
-                        f" {elapsed * 1000:>8.1f} | {q.repeats:>7} {q.same_centre:>6} {q.already_met:>5}"
+                        f" {cpu * 1000:>7.0f} {elapsed * 1000:>8.0f}"
+                        f" | {q.repeats:>7} {q.same_centre:>6} {q.already_met:>5}"
                         f" | {baseline.repeats:>16} {baseline.same_centre:>6} {baseline.already_met:>5}"
                     )
     print()
-    print(f"Slowest draw for 200 people: {worst * 1000:.0f} ms (target: under 1000 ms on one core).")
+    print(f"Slowest draw for 200 people: {worst * 1000:.0f} ms of CPU (target: under 1000 ms on one core).")
     print(f"Pair draws with a repeat although the rounds allowed none: {len(misses)} {misses or ''}")
     return 0 if worst < 1.0 and not misses else 1
 

@@ -345,7 +345,7 @@ class _Search:
         tables, where = self.tables[r], self.where[r]
         tp = where[p]
         if tp < 0:
-            return 0, -1, 0  # sitting out (since a swap earlier in this pass): nothing to repair
+            return 0, -1, 1  # sitting out (since a swap earlier in this pass): nothing to repair
         home = tables[tp]
         prow = p * n
         leave_p = 0
@@ -353,7 +353,7 @@ class _Search:
             if x != p:
                 leave_p += base[prow + x] + (w_repeat if seen[prow + x] > 1 else 0)
         if leave_p == 0:
-            return 0, -1, 0
+            return 0, -1, 1
         best_delta, best_q = 0, -1
         seated = self.seated[r]
         for q in seated:
@@ -437,7 +437,7 @@ def _improve(search: _Search, rng: random.Random, budget: int, patience: int, de
     best = search.cost()
     stale = 0
     small = search.n * search.rounds <= 400
-    while best and work < budget and stale < patience and time.perf_counter() < deadline:
+    while best and work < budget and stale < patience and time.thread_time() < deadline:
         trouble = search.troubled()
         if not trouble:
             break
@@ -501,7 +501,7 @@ def _search(
         search.set_weights(centres=centres, history=history)
         search.load(search.plan())
         left = len(stages) - index
-        now = time.perf_counter()
+        now = time.thread_time()
         work += _improve(search, rng, (budget - work) // left, patience, now + max(0.0, deadline - now) / left)
     return search.cost(), search.plan()
 
@@ -515,7 +515,7 @@ def draw_rounds(
     history: Iterable[tuple[int, int]] = (),
     seed: int = 0,
     budget: int = 300_000,
-    patience: int = 60,
+    patience: int = 200,
     time_limit: float = 0.8,
 ) -> Draw:
     """Draw ``rounds`` rounds of tables for ``count`` people.
@@ -523,12 +523,13 @@ def draw_rounds(
     ``centres[i]`` is the centre of person i (None when unknown); ``history`` lists pairs
     of people who met at earlier sessions. ``budget`` bounds the work of the search (in
     candidate swaps looked at) and ``patience`` the kicks tried without improvement;
-    ``time_limit`` (seconds) stops the kicks early on a slow machine, the only case where
-    one seed may not give the same draw twice.
+    ``time_limit`` (seconds of this thread's CPU time, so a busy machine does not cut the
+    search short) stops the kicks early on a slow machine, the only case where one seed
+    may not give the same draw twice.
     """
     if count < 0 or rounds < 0:
         raise ValueError("Counts cannot be negative.")
-    deadline = time.perf_counter() + time_limit
+    deadline = time.thread_time() + time_limit
     rng = random.Random(seed)
     order = list(range(count))
     rng.shuffle(order)
@@ -567,7 +568,7 @@ def draw_rounds(
         stages.append((has_centres, True))
     best_cost, best_plan = None, None
     for index, start in enumerate(starts):
-        now = time.perf_counter()
+        now = time.thread_time()
         share = now + max(0.0, deadline - now) / (len(starts) - index)
         cost, plan = _search(search, start, rng, budget // len(starts), patience, share, stages)
         if best_cost is None or cost < best_cost:

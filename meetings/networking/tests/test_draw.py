@@ -52,7 +52,7 @@ def assert_fair_rotation(result, count):
             assert max(turns.values()) - min(turns.values()) <= 1
 
 
-@settings(max_examples=50, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(draw_cases())
 def test_everyone_placed_once_per_round_tables_even_and_sitting_out_rotates(case):
     count, table_size, rounds, centres, history, seed = case
@@ -70,7 +70,9 @@ def test_pairs_never_meet_twice_while_the_rounds_allow(case):
     count, _, rounds, centres, history, seed = case
     rounds = min(rounds, count - 1)
 
-    result = draw_rounds(count=count, table_size=2, rounds=rounds, centres=centres, history=history, seed=seed)
+    result = draw_rounds(
+        count=count, table_size=2, rounds=rounds, centres=centres, history=history, seed=seed, budget=20_000
+    )
 
     assert rounds <= max_rounds_without_repeats(count, 2)
     assert result.quality.repeats == 0
