@@ -336,3 +336,21 @@ def test_participant_page_queries_same_with_2_and_10_participants(headers, clien
     client.force_login(ten.members[0])
     large = count_queries(client, url("me", ten), **headers)
     assert small == large
+
+
+def test_set_up_cannot_change_once_live(facilitator_client, meeting, make_session):
+    session = make_session(meeting, 4, rounds=2, state=SessionState.LIVE)
+
+    response = facilitator_client.post(
+        url("edit", session), {"table_size": "2", "rounds": "5", "round_minutes": "5", "prompts": "x"}
+    )
+
+    session.refresh_from_db()
+    assert where(response) == url("session", session)
+    assert (session.rounds, session.state) == (2, SessionState.LIVE)
+
+
+def test_live_screen_of_a_session_not_drawn_answers_404(facilitator_client, meeting, make_session):
+    session = make_session(meeting, 4, state=SessionState.SETUP)
+
+    assert facilitator_client.get(url("live", session)).status_code == 404
