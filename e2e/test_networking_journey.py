@@ -1,0 +1,62 @@
+import re
+
+import pytest
+
+from community.tests import factories
+from e2e.conftest import sign_in
+from meetings.networking.models import NetworkingSession, Seat
+from meetings.networking.tests.factories import MeetingFactory, going_members
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password"
+
+
+def table_of(session, member, round_number):
+    seat = Seat.objects.get(session=session, participant__member=member, round_number=round_number)
+    mates = Seat.objects.filter(session=session, round_number=round_number, table_number=seat.table_number).exclude(
+        participant__member=member
+    )
+    return seat.table_number, sorted(s.participant.member.display_name for s in mates)
+
+
+def test_facilitator_draws_runs_rounds_and_a_participant_follows_their_table(page, new_page, live_server):
+    facilitator = factories.facilitator(display_name="Fatou Diallo")
+    meeting = MeetingFactory(title="Lisbon meeting")
+    members = going_members(meeting, 8, centres=4)
+    participant = members[0]
+
+    sign_in(page, facilitator.email, PASSWORD)
+    page.goto(f"/meetings/{meeting.pk}/networking/")
+    page.get_by_role("heading", name="Set up a session").wait_for()
+    assert page.locator("input[name=members]:checked").count() == 8
+    page.get_by_label("Number of rounds").fill("4")
+    page.get_by_role("button", name="Set up the session").click()
+
+    page.get_by_role("button", name="Draw the rounds").click()
+    page.get_by_text(re.compile("Rounds drawn: 0 repeats, 0 same-centre pairs")).wait_for()
+    assert page.locator("[data-quality=repeats]").inner_text() == "0"
+    session = NetworkingSession.objects.get(meeting=meeting)
+    assert Seat.objects.filter(session=session).count() == 32
+
+    page.get_by_role("link", name="Open the live screen").click()
+    page.get_by_role("button", name="Start round 1").click()
+    page.get_by_role("heading", name="Round 1 of 4").wait_for()
+    assert page.get_by_role("timer").inner_text() in ("05:00", "04:59", "04:58", "06:00", "05:59", "05:58")
+    assert page.locator(".networking-table").count() == 4
+
+    other = new_page()
+    sign_in(other, participant.email, PASSWORD)
+    other.goto(f"/meetings/{meeting.pk}/networking/{session.pk}/me/")
+    number, mates = table_of(session, participant, 1)
+    other.get_by_text(f"Your table this round: table {number}").wait_for()
+    assert other.get_by_role("list", name="At your table").inner_text().split(" (")[0] == mates[0]
+
+    page.get_by_role("button", name="Next round").click()
+    page.get_by_role("heading", name="Round 2 of 4").wait_for()
+
+    # The participant's page follows without a reload.
+    number, mates = table_of(session, participant, 2)
+    other.get_by_role("heading", name="Round 2 of 4").wait_for(timeout=10_000)
+    other.get_by_text(f"Your table this round: table {number}").wait_for()
+    assert other.get_by_role("list", name="At your table").inner_text().split(" (")[0] == mates[0]
