@@ -106,3 +106,6 @@ class Resource(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from .reminders.models import *  # noqa: E402,F403
