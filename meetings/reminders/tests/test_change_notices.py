@@ -130,11 +130,14 @@ def test_enqueue_sends_after_commit(meeting, concerned, django_capture_on_commit
 
 
 def test_enqueue_inside_a_rolled_back_transaction_sends_nothing(meeting, concerned, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            cancel(meeting, "")
-            services.change_notice_enqueue(meeting=meeting, change="cancelled")
-            raise RuntimeError("the cancellation failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        cancel(meeting, "")
+        services.change_notice_enqueue(meeting=meeting, change="cancelled")
+        raise RuntimeError("the cancellation failed")
 
     assert callbacks == []
     assert mail.outbox == []
