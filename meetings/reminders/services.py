@@ -304,11 +304,16 @@ def _meeting_for_sending(meeting_id: int) -> Meeting | None:
 
 
 def _base_context(meeting: Meeting) -> dict:
-    return {
-        "meeting": meeting,
-        "agenda": meeting.agenda,
-        "meeting_url": f"{settings.SITE_URL}/meetings/{meeting.pk}/",
-    }
+    """What every message about the meeting shares; plain values, as it is rendered once per recipient."""
+    agenda = [
+        {
+            "title": item.title,
+            "duration_minutes": item.duration_minutes,
+            "leads": ", ".join(str(lead) for lead in item.leads.all()),
+        }
+        for item in meeting.agenda
+    ]
+    return {"meeting": meeting, "agenda": agenda, "meeting_url": f"{settings.SITE_URL}/meetings/{meeting.pk}/"}
 
 
 def _still_wanted(row: Delivery, answer: str | None, first: int | None) -> bool:
