@@ -172,7 +172,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "meetings.reminders.tasks.dispatch_reminders",
         "schedule": 300.0,
         # A tick queued while every worker was down is useless once the next one is due.
-        "options": {"expires": 240},
+        "options": {"expire_seconds": 240},
     },
 }
 CELERY_IMPORTS = ["meetings.reminders.tasks"]

@@ -316,15 +316,17 @@ def _base_context(meeting: Meeting) -> dict:
     return {"meeting": meeting, "agenda": agenda, "meeting_url": f"{settings.SITE_URL}/meetings/{meeting.pk}/"}
 
 
-def _still_wanted(row: Delivery, answer: str | None, first: int | None) -> bool:
-    """Check the row against the member as they are now (their answer or preferences may have changed)."""
+def _still_wanted(row: Delivery, answer: str | None) -> bool:
+    """Check the row against the member as they are now (their answer or preferences may have changed).
+
+    A reminder row for a member without an answer exists only for the first reminder (the dispatcher
+    creates no other), so "no answer" still qualifies here, even if the list of offsets changed since.
+    """
     member = row.member
     if not (member.is_approved and member.email):
         return False
     if row.kind == DeliveryKind.REMINDER:
-        if not member.wants(NotificationKind.REMINDERS):
-            return False
-        return answer in REMINDER_RESPONSES or (answer is None and row.offset_minutes == first)
+        return member.wants(NotificationKind.REMINDERS) and (answer is None or answer in REMINDER_RESPONSES)
     return member.wants(NotificationKind.MEETING_CHANGES) and answer in NOTICE_RESPONSES
 
 
@@ -345,7 +347,6 @@ def deliveries_send(*, meeting_id: int, now: datetime | None = None, time_budget
     started = timezone.now()
     context = _base_context(meeting)
     attachments = [("meeting.ics", meeting_ics(meeting, agenda_items=meeting.agenda).decode(), "text/calendar")]
-    first = schedule.first_offset(reminder_offsets(meeting))
     while time_budget is None or (timezone.now() - started).total_seconds() < time_budget:
         token, rows = deliveries_claim(
             meeting=meeting, now=fixed_now or timezone.now(), limit=settings.REMINDER_BATCH_SIZE
@@ -359,14 +360,13 @@ def deliveries_send(*, meeting_id: int, now: datetime | None = None, time_budget
             token=token,
             context=context,
             attachments=attachments,
-            first=first,
             now=fixed_now,
             result=result,
         )
     return result
 
 
-def _send_batch(*, meeting, rows, token, context, attachments, first, now, result: SendResult) -> None:
+def _send_batch(*, meeting, rows, token, context, attachments, now, result: SendResult) -> None:
     answers = dict(
         RSVP.objects.filter(meeting=meeting, member_id__in=[row.member_id for row in rows]).values_list(
             "member_id", "response"
@@ -375,7 +375,7 @@ def _send_batch(*, meeting, rows, token, context, attachments, first, now, resul
     outgoing, skipped = [], []
     for row in rows:
         answer = answers.get(row.member_id)
-        if not _still_wanted(row, answer, first):
+        if not _still_wanted(row, answer):
             skipped.append(row.pk)
             continue
         extra = {

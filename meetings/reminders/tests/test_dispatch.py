@@ -229,6 +229,17 @@ def test_facilitators_offsets_replace_the_defaults(meeting):
     )
 
 
+def test_invitation_created_for_the_first_reminder_goes_even_if_an_earlier_offset_is_added_meanwhile(meeting):
+    silent = UserFactory()
+    services.reminders_dispatch(now=WEEK_BEFORE)
+    # Too late for a 14-day reminder, but it is now the largest offset in the list.
+    ReminderSettings.objects.create(meeting=meeting, offsets=[14 * 1440, 7 * 1440, 1440])
+
+    services.deliveries_send(meeting_id=meeting.pk, now=WEEK_BEFORE + timedelta(minutes=1))
+
+    assert recipients() == [silent.email]
+
+
 def test_claim_held_by_a_live_sender_is_left_alone_and_a_stale_one_is_sent_once(meeting, settings):
     settings.REMINDER_CLAIM_TIMEOUT_MINUTES = 10
     member = answer(meeting, RSVPResponse.GOING)
@@ -256,6 +267,7 @@ def test_claim_held_by_a_live_sender_is_left_alone_and_a_stale_one_is_sent_once(
 
 def test_reminder_content_in_the_recipients_zone_with_agenda_link_and_calendar(meeting):
     member = answer(meeting, RSVPResponse.GOING, display_name="Ana Ferreira", time_zone="America/Montreal")
+    meeting.agenda_items.get(position=2).leads.add(UserFactory(display_name="Joana Silva", state=MemberState.PENDING))
 
     run(DAY_BEFORE)
 
@@ -267,7 +279,7 @@ def test_reminder_content_in_the_recipients_zone_with_agenda_link_and_calendar(m
     assert text.startswith("Hello Ana Ferreira,\n")
     assert "When: Sunday 28 March 2027, 03:00–05:00 (America/Montreal)\n" in text
     assert "Online link: https://meet.example.org/keep-in-pact\n" in text
-    assert "- Hot news (20 min)\n- Human bookstore: valorising a partnership (45 min)\n" in text
+    assert "- Hot news (20 min)\n- Human bookstore: valorising a partnership (45 min) — Joana Silva\n" in text
     assert f"Meeting page: http://testserver/meetings/{meeting.pk}/\n" in text
     assert "http://testserver/members/me/edit/#notifications" in text
     [(html, mimetype)] = message.alternatives

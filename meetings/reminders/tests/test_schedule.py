@@ -82,3 +82,14 @@ def test_one_day_reminder_on_the_day_clocks_change_is_exactly_24_hours_before():
 
     assert due == datetime(2027, 3, 27, 7, 0, tzinfo=UTC)
     assert (starts_at - due).total_seconds() == 24 * 3600
+
+
+def test_beat_runs_the_dispatch_every_few_minutes(settings):
+    from meetings.reminders.tasks import dispatch_reminders
+
+    entry = settings.CELERY_BEAT_SCHEDULE["meeting-reminders"]
+
+    assert entry["task"] == dispatch_reminders.name
+    assert entry["schedule"] == 300.0
+    assert entry["options"]["expire_seconds"] < entry["schedule"]
+    assert settings.REMINDER_CLAIM_TIMEOUT_MINUTES * 60 > 2 * 120  # longer than a send task may run

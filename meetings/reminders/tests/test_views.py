@@ -168,3 +168,29 @@ def test_cancelled_meeting_summary_says_reminders_are_not_sent(facilitator_clien
 
     assert [line.state for line in response.context["reminder_summary"]["reminders"]] == ["inactive", "inactive"]
     assert "Not sent while the meeting is not published" in response.content.decode()
+
+
+def test_export_lists_the_meeting_emails_of_the_member(meeting, member):
+    sent_at = timezone.now()
+    Delivery.objects.create(
+        meeting=meeting,
+        member=member,
+        offset_minutes=1440,
+        starts_at=meeting.starts_at,
+        status=DeliveryStatus.SENT,
+        sent_at=sent_at,
+    )
+    Delivery.objects.create(meeting=meeting, member=UserFactory(), offset_minutes=1440, starts_at=meeting.starts_at)
+
+    assert hooks.export_personal_data(member) == {
+        "meeting_emails": [
+            {
+                "meeting": "Summer meeting",
+                "meeting_id": meeting.pk,
+                "kind": "reminder",
+                "minutes_before_start": 1440,
+                "status": "sent",
+                "sent_at": sent_at.isoformat(),
+            }
+        ]
+    }
