@@ -28,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, TextField, Value, When
 from django.utils import timezone
 
 from community.enums import NotificationKind
@@ -52,6 +52,7 @@ TEMPLATES = {
     DeliveryKind.RESCHEDULED: "meetings/email/meeting_rescheduled",
     DeliveryKind.CANCELLED: "meetings/email/meeting_cancelled",
 }
+GAVE_UP = "Given up after the maximum number of attempts."
 # Errors after which the whole batch is worth retrying later (server down, connection lost).
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
@@ -89,6 +90,11 @@ def _open_q(now: datetime) -> Q:
     """Rows nobody holds: waiting, or claimed by a sender that has not finished in time (it died)."""
     stale = now - timedelta(minutes=settings.REMINDER_CLAIM_TIMEOUT_MINUTES)
     return Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.CLAIMED, claimed_at__lt=stale)
+
+
+def _worn_out_q() -> Q:
+    """Rows tried as often as allowed (e.g. a message that kills its worker each time)."""
+    return Q(attempts__gte=settings.REMINDER_MAX_ATTEMPTS)
 
 
 def _sendable_q(meeting: Meeting, now: datetime) -> Q:
@@ -246,7 +252,15 @@ def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
         result.closed += rows.filter(_never_sendable_q(meeting, now)).update(
             status=DeliveryStatus.SKIPPED, claimed_at=None, claim_token=""
         )
-        count = rows.filter(_sendable_q(meeting, now)).count()
+        result.closed += rows.filter(_worn_out_q()).update(
+            status=DeliveryStatus.FAILED,
+            claimed_at=None,
+            claim_token="",
+            last_error=Case(
+                When(last_error="", then=Value(GAVE_UP)), default=F("last_error"), output_field=TextField()
+            ),
+        )
+        count = rows.filter(_sendable_q(meeting, now)).exclude(_worn_out_q()).count()
         if count:
             result.handed_out[meeting_id] = min(
                 math.ceil(count / settings.REMINDER_BATCH_SIZE), settings.REMINDER_SEND_TASKS
@@ -273,6 +287,7 @@ def deliveries_claim(*, meeting: Meeting, now: datetime, limit: int) -> tuple[st
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(_open_q(now), _sendable_q(meeting, now))
             .filter(meeting=meeting, meeting__state=meeting.state, meeting__starts_at=meeting.starts_at)
+            .exclude(_worn_out_q())
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
         )
@@ -354,15 +369,29 @@ def deliveries_send(*, meeting_id: int, now: datetime | None = None, time_budget
         if not rows:
             break
         result.batches += 1
-        _send_batch(
-            meeting=meeting,
-            rows=rows,
-            token=token,
-            context=context,
-            attachments=attachments,
-            now=fixed_now,
-            result=result,
-        )
+        try:
+            _send_batch(
+                meeting=meeting,
+                rows=rows,
+                token=token,
+                context=context,
+                attachments=attachments,
+                now=fixed_now,
+                result=result,
+            )
+        except TRANSIENT_ERRORS:
+            raise  # the batch recorded what was sent and released the rest
+        except Exception as exc:
+            # A bug (a template, a member's data): release the rows with the error, for the next tick.
+            Delivery.objects.filter(claim_token=token, status=DeliveryStatus.CLAIMED).update(
+                status=Case(
+                    When(_worn_out_q(), then=Value(DeliveryStatus.FAILED)), default=Value(DeliveryStatus.PENDING)
+                ),
+                last_error=_describe(exc),
+                claimed_at=None,
+                claim_token="",
+            )
+            raise
     return result
 
 

@@ -397,3 +397,47 @@ def test_row_is_marked_failed_after_the_last_attempt(meeting, flaky_mail, settin
     assert mail.outbox == []
     row = Delivery.objects.get()
     assert (row.status, row.attempts) == (DeliveryStatus.FAILED, 2)
+
+
+def test_unexpected_error_releases_the_batch_with_the_error_and_gives_up_after_the_last_attempt(
+    meeting, flaky_mail, settings
+):
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    answer(meeting, RSVPResponse.GOING)
+    services.reminders_dispatch(now=DAY_BEFORE)
+    flaky_mail.configure(crashes=2)
+
+    with pytest.raises(RuntimeError):
+        services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE)
+    row = Delivery.objects.get()
+    assert (row.status, row.attempts, row.last_error) == (DeliveryStatus.PENDING, 1, "RuntimeError: Unexpected failure")
+
+    with pytest.raises(RuntimeError):
+        services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE + timedelta(minutes=5))
+    run(DAY_BEFORE + timedelta(minutes=10))
+
+    assert mail.outbox == []
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (DeliveryStatus.FAILED, 2)
+
+
+def test_claim_that_killed_its_worker_too_often_is_given_up(meeting, settings):
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    member = answer(meeting, RSVPResponse.GOING)
+    Delivery.objects.create(
+        meeting=meeting,
+        member=member,
+        offset_minutes=1440,
+        starts_at=STARTS_AT,
+        status=DeliveryStatus.CLAIMED,
+        claimed_at=DAY_BEFORE,
+        claim_token="dead-worker",
+        attempts=3,
+    )
+
+    result = run(DAY_BEFORE + timedelta(minutes=30))
+
+    assert mail.outbox == []
+    assert result.closed == 1
+    row = Delivery.objects.get()
+    assert (row.status, row.last_error) == (DeliveryStatus.FAILED, services.GAVE_UP)
