@@ -244,13 +244,13 @@ def main():
     print(f"{'what':<68} {'messages':>8} {'seconds':>8} {'msg/s':>7}")
     rows = [
         (
-            f"reminders through the worker ({args.concurrency} processes): dispatch, render, .ics, send, record",
+            f"through the worker ({args.concurrency} processes): dispatch, render, send, record",
             worker_count,
             worker_seconds,
         ),
-        ("Django send_mass_mail, same subjects and text bodies (text only)", mass_count, mass_seconds),
-        ("one connection.send_messages, same full messages (text, HTML, .ics)", full_count, full_seconds),
-        ("  (rendering those full messages in one process, not sent)", n, render_seconds),
+        ("Django send_mass_mail, same subjects and texts (text only)", mass_count, mass_seconds),
+        ("send_messages, same full messages (text, HTML, .ics), 1 process", full_count, full_seconds),
+        ("  (rendering those full messages, 1 process, not sent)", n, render_seconds),
     ]
     for label, count, seconds in rows:
         print(f"{label:<68} {count:>8} {seconds:>8.2f} {count / seconds:>7.0f}")
