@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core import mail
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 
@@ -23,13 +23,22 @@ def _zone(user):
         return zoneinfo.ZoneInfo("UTC")
 
 
+def _preferences_url() -> str:
+    try:
+        path = reverse("community:profile_edit")
+    except NoReverseMatch:
+        # The path is part of the public URL contract, so emails can carry it before the page is wired.
+        path = "/members/me/edit/"
+    return settings.SITE_URL + path + "#notifications"
+
+
 def build_message(*, user, template: str, context: dict, attachments=()) -> mail.EmailMultiAlternatives:
     """Render one message for one recipient, in their language and time zone."""
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE), timezone.override(_zone(user)):
         full_context = {
             "recipient": user,
             "site_url": settings.SITE_URL,
-            "preferences_url": settings.SITE_URL + reverse("community:profile_edit") + "#notifications",
+            "preferences_url": _preferences_url(),
             **context,
         }
         subject = " ".join(render_to_string(f"{template}_subject.txt", full_context).split())

@@ -166,7 +166,27 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Without a broker (quick start) tasks run inline so nothing else is needed.
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Reminders are never scheduled with a long ETA: this tick finds what is due and hands it out.
+    "meeting-reminders": {
+        "task": "meetings.reminders.tasks.dispatch_reminders",
+        "schedule": 300.0,
+        # A tick queued while every worker was down is useless once the next one is due.
+        "options": {"expire_seconds": 240},
+    },
+}
+CELERY_IMPORTS = ["meetings.reminders.tasks"]
+
+# Meeting reminders (minutes). Defaults: 7 days and 1 day before the start.
+REMINDER_DEFAULT_OFFSETS = [7 * 24 * 60, 24 * 60]
+# A reminder whose moment passed by more than this (system down) is skipped, not sent late.
+REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=120)
+# A delivery claimed by a sender that then died is handed out again after this long.
+REMINDER_CLAIM_TIMEOUT_MINUTES = env.int("REMINDER_CLAIM_TIMEOUT_MINUTES", default=10)
+REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
+# Send tasks handed out per meeting at most (they share the work through row claims).
+REMINDER_SEND_TASKS = env.int("REMINDER_SEND_TASKS", default=4)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 TAGGIT_CASE_INSENSITIVE = True

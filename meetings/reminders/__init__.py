@@ -1,0 +1,1 @@
+"""Meeting reminders and change notices: schedules, delivery records, Celery tasks, one-click RSVP links."""

@@ -1,0 +1,20 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DeliveryKind(models.TextChoices):
+    REMINDER = "reminder", _("Reminder")
+    RESCHEDULED = "rescheduled", _("Notice of a new date")
+    CANCELLED = "cancelled", _("Notice of cancellation")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    CLAIMED = "claimed", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Not sent")
+
+
+# A delivery in one of these states may still be sent.
+OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)

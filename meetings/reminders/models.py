@@ -1,0 +1,92 @@
+"""Reminder settings per meeting and one delivery record per message a member is due to receive."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Meeting
+from .enums import DeliveryKind, DeliveryStatus
+
+__all__ = ["Delivery", "ReminderSettings"]
+
+
+def default_offsets() -> list[int]:
+    return list(settings.REMINDER_DEFAULT_OFFSETS)
+
+
+class ReminderSettings(models.Model):
+    """When the reminders of one meeting go out. A meeting without a row uses the defaults."""
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, primary_key=True, related_name="reminder_settings"
+    )
+    # Minutes before the start, largest first; the first one also goes to members who have not answered.
+    offsets = models.JSONField(_("reminders (minutes before the start)"), default=default_offsets)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("reminder settings")
+        verbose_name_plural = _("reminder settings")
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+
+class Delivery(models.Model):
+    """One email to one member about one meeting: a reminder (per offset) or a change notice.
+
+    The unique constraints make "exactly once" a property of the database: the dispatcher may
+    run twice, concurrently or after a crash, and still creates each row only once; a row is
+    claimed by one sender at a time and marked sent only after the mail backend accepted it.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="deliveries")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="meeting_deliveries")
+    kind = models.CharField(_("kind"), max_length=16, choices=DeliveryKind.choices, default=DeliveryKind.REMINDER)
+    # Reminders: minutes before the start. Notices: 0.
+    offset_minutes = models.PositiveIntegerField(_("minutes before the start"), default=0)
+    # The start of the meeting when the row was created (tells one reschedule notice from the next).
+    starts_at = models.DateTimeField(_("meeting start"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claim_token = models.CharField(max_length=36, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member", "offset_minutes"],
+                condition=Q(kind=DeliveryKind.REMINDER),
+                name="one_reminder_per_member_per_offset",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "member", "kind", "starts_at"],
+                condition=~Q(kind=DeliveryKind.REMINDER),
+                name="one_notice_per_member_per_change",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=DeliveryStatus.SENT) | Q(sent_at__isnull=False),
+                name="sent_delivery_has_sent_at",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["meeting", "kind", "offset_minutes"],
+                condition=Q(status__in=["pending", "claimed"]),
+                name="delivery_open_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.meeting_id} → {self.member_id}"

@@ -1,0 +1,443 @@
+"""Reminders end to end in one process: dispatch, claim, send, record (the worker tests run the same through Celery)."""
+
+import smtplib
+from datetime import UTC, datetime, timedelta
+
+import icalendar
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from community.enums import MemberState
+from community.tests.factories import UserFactory
+from meetings.enums import MeetingState, RSVPResponse
+from meetings.models import Delivery, ReminderSettings
+from meetings.reminders import services
+from meetings.reminders.enums import DeliveryKind, DeliveryStatus
+
+from .factories import AgendaItemFactory, MeetingFactory, RSVPFactory
+
+pytestmark = pytest.mark.django_db
+
+# 09:00 in Brussels on the day clocks move forward (UTC+1 -> UTC+2 at 02:00): 07:00 UTC.
+STARTS_AT = datetime(2027, 3, 28, 7, 0, tzinfo=UTC)
+WEEK_BEFORE = STARTS_AT - timedelta(days=7)
+DAY_BEFORE = STARTS_AT - timedelta(days=1)
+
+
+@pytest.fixture
+def meeting():
+    meeting = MeetingFactory(title="Spring meeting", starts_at=STARTS_AT)
+    AgendaItemFactory(meeting=meeting, title="Hot news", duration_minutes=20, position=1)
+    AgendaItemFactory(
+        meeting=meeting, title="Human bookstore: valorising a partnership", duration_minutes=45, position=2
+    )
+    return meeting
+
+
+def answer(meeting, response, **member):
+    return RSVPFactory(meeting=meeting, response=response, member=UserFactory(**member)).member
+
+
+def run(now):
+    """One beat tick and the sending it hands out, at ``now``."""
+    dispatched = services.reminders_dispatch(now=now)
+    for meeting_id in dispatched.handed_out:
+        services.deliveries_send(meeting_id=meeting_id, now=now)
+    return dispatched
+
+
+def recipients():
+    return sorted(address for message in mail.outbox for address in message.to)
+
+
+def test_due_reminder_goes_once_to_members_going_or_maybe(meeting):
+    going = answer(meeting, RSVPResponse.GOING)
+    maybe = answer(meeting, RSVPResponse.MAYBE)
+    answer(meeting, RSVPResponse.NOT_GOING)
+    answer(meeting, RSVPResponse.WAITLISTED)
+    UserFactory()  # has not answered: only the first reminder is for them
+
+    run(DAY_BEFORE)
+
+    assert recipients() == sorted([going.email, maybe.email])
+    rows = Delivery.objects.order_by("member_id")
+    assert [(r.member_id, r.kind, r.offset_minutes, r.status, r.sent_at) for r in rows] == [
+        (going.pk, DeliveryKind.REMINDER, 1440, DeliveryStatus.SENT, DAY_BEFORE),
+        (maybe.pk, DeliveryKind.REMINDER, 1440, DeliveryStatus.SENT, DAY_BEFORE),
+    ]
+
+
+def test_dispatch_twice_in_a_row_sends_nothing_more(meeting):
+    going = answer(meeting, RSVPResponse.GOING)
+
+    run(DAY_BEFORE)
+    second = run(DAY_BEFORE + timedelta(minutes=5))
+
+    assert recipients() == [going.email]
+    assert second.created == 0
+    assert second.handed_out == {}
+    assert Delivery.objects.count() == 1
+
+
+def test_one_day_reminder_on_the_day_clocks_change_goes_out_exactly_24_hours_before(meeting):
+    going = answer(meeting, RSVPResponse.GOING)
+
+    run(DAY_BEFORE - timedelta(seconds=1))
+    assert mail.outbox == []
+
+    run(DAY_BEFORE)
+
+    assert recipients() == [going.email]
+    assert Delivery.objects.get().sent_at == datetime(2027, 3, 27, 7, 0, tzinfo=UTC)
+
+
+def test_first_reminder_invites_members_who_have_not_answered_with_signed_links(meeting):
+    going = answer(meeting, RSVPResponse.GOING)
+    silent = UserFactory()
+    UserFactory(state=MemberState.PENDING)
+    UserFactory(state=MemberState.SUSPENDED)
+    UserFactory(is_active=False)
+
+    run(WEEK_BEFORE)
+
+    assert recipients() == sorted([going.email, silent.email])
+    by_address = {message.to[0]: message for message in mail.outbox}
+    invitation = by_address[silent.email].body
+    assert invitation.count(f"http://testserver/meetings/{meeting.pk}/rsvp/") == 3
+    for response in ("going", "maybe", "not_going"):
+        assert f"/{response}/\n" in invitation
+    assert "/rsvp/" not in by_address[going.email].body
+    assert "Your answer: Going." in by_address[going.email].body
+
+
+def test_opted_out_member_gets_no_reminder(meeting):
+    answer(meeting, RSVPResponse.GOING, notify_reminders=False)
+    UserFactory(notify_reminders=False)
+
+    run(WEEK_BEFORE)
+
+    assert mail.outbox == []
+    assert Delivery.objects.count() == 0
+
+
+def test_member_who_opts_out_or_declines_after_the_row_was_created_gets_nothing(meeting):
+    opting_out = answer(meeting, RSVPResponse.GOING)
+    declining = answer(meeting, RSVPResponse.MAYBE)
+    services.reminders_dispatch(now=DAY_BEFORE)
+    opting_out.notify_reminders = False
+    opting_out.save(update_fields=["notify_reminders"])
+    declining.rsvps.update(response=RSVPResponse.NOT_GOING)
+
+    result = services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE)
+
+    assert mail.outbox == []
+    assert (result.sent, result.skipped) == (0, 2)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SKIPPED}
+
+
+def test_reminder_whose_moment_passed_beyond_the_grace_window_is_skipped_not_sent_late(meeting, settings):
+    settings.REMINDER_GRACE_MINUTES = 120
+    answer(meeting, RSVPResponse.GOING)
+    # Rows created at the moment, then the system was down for longer than the grace window.
+    services.reminders_dispatch(now=DAY_BEFORE)
+
+    result = run(DAY_BEFORE + timedelta(minutes=121))
+
+    assert mail.outbox == []
+    assert result.closed == 1
+    assert Delivery.objects.get().status == DeliveryStatus.SKIPPED
+
+
+def test_reminder_within_the_grace_window_still_goes(meeting, settings):
+    settings.REMINDER_GRACE_MINUTES = 120
+    going = answer(meeting, RSVPResponse.GOING)
+
+    run(DAY_BEFORE + timedelta(minutes=119))
+
+    assert recipients() == [going.email]
+
+
+def test_no_reminder_once_the_meeting_started(meeting):
+    ReminderSettings.objects.create(meeting=meeting, offsets=[30])
+    answer(meeting, RSVPResponse.GOING)
+    services.reminders_dispatch(now=STARTS_AT - timedelta(minutes=30))
+
+    run(STARTS_AT)
+
+    assert mail.outbox == []
+    assert Delivery.objects.get().status == DeliveryStatus.SKIPPED
+
+
+def test_reschedule_moves_the_reminders(meeting):
+    going = answer(meeting, RSVPResponse.GOING)
+    # A row was created at the old moment but not sent yet when the meeting moved three days later.
+    services.reminders_dispatch(now=DAY_BEFORE)
+    meeting.starts_at = STARTS_AT + timedelta(days=3)
+    meeting.save(update_fields=["starts_at"])
+
+    run(DAY_BEFORE + timedelta(minutes=5))
+    assert mail.outbox == []
+    assert Delivery.objects.get().status == DeliveryStatus.PENDING
+
+    run(DAY_BEFORE + timedelta(days=3))
+
+    assert recipients() == [going.email]
+    assert "Wednesday 31 March 2027" in mail.outbox[0].subject
+
+
+def test_cancel_stops_the_reminders(meeting):
+    answer(meeting, RSVPResponse.GOING)
+    services.reminders_dispatch(now=WEEK_BEFORE)
+    meeting.state = MeetingState.CANCELLED
+    meeting.save(update_fields=["state"])
+
+    run(WEEK_BEFORE + timedelta(minutes=5))
+    run(DAY_BEFORE)
+
+    assert mail.outbox == []
+    assert list(Delivery.objects.values_list("status", flat=True)) == [DeliveryStatus.SKIPPED]
+
+
+def test_draft_meeting_sends_no_reminder(meeting):
+    meeting.state = MeetingState.DRAFT
+    meeting.save(update_fields=["state"])
+    answer(meeting, RSVPResponse.GOING)
+
+    run(DAY_BEFORE)
+
+    assert mail.outbox == []
+
+
+def test_facilitators_offsets_replace_the_defaults(meeting):
+    ReminderSettings.objects.create(meeting=meeting, offsets=[14 * 1440, 60])
+    going = answer(meeting, RSVPResponse.GOING)
+    silent = UserFactory()
+
+    run(WEEK_BEFORE)
+    run(DAY_BEFORE)
+    assert mail.outbox == []
+
+    run(STARTS_AT - timedelta(days=14))
+    run(STARTS_AT - timedelta(hours=1))
+
+    assert recipients() == sorted([going.email, silent.email, going.email])
+    assert sorted(Delivery.objects.values_list("member_id", "offset_minutes")) == sorted(
+        [(going.pk, 20160), (silent.pk, 20160), (going.pk, 60)]
+    )
+
+
+def test_invitation_created_for_the_first_reminder_goes_even_if_an_earlier_offset_is_added_meanwhile(meeting):
+    silent = UserFactory()
+    services.reminders_dispatch(now=WEEK_BEFORE)
+    # Too late for a 14-day reminder, but it is now the largest offset in the list.
+    ReminderSettings.objects.create(meeting=meeting, offsets=[14 * 1440, 7 * 1440, 1440])
+
+    services.deliveries_send(meeting_id=meeting.pk, now=WEEK_BEFORE + timedelta(minutes=1))
+
+    assert recipients() == [silent.email]
+
+
+def test_claim_held_by_a_live_sender_is_left_alone_and_a_stale_one_is_sent_once(meeting, settings):
+    settings.REMINDER_CLAIM_TIMEOUT_MINUTES = 10
+    member = answer(meeting, RSVPResponse.GOING)
+    Delivery.objects.create(
+        meeting=meeting,
+        member=member,
+        offset_minutes=1440,
+        starts_at=STARTS_AT,
+        status=DeliveryStatus.CLAIMED,
+        claimed_at=DAY_BEFORE,
+        claim_token="dead-worker",
+        attempts=1,
+    )
+
+    run(DAY_BEFORE + timedelta(minutes=9))
+    assert mail.outbox == []
+
+    run(DAY_BEFORE + timedelta(minutes=11))
+    run(DAY_BEFORE + timedelta(minutes=16))
+
+    assert recipients() == [member.email]
+    row = Delivery.objects.get()
+    assert (row.status, row.attempts, row.claim_token) == (DeliveryStatus.SENT, 2, "")
+
+
+def test_reminder_content_in_the_recipients_zone_with_agenda_link_and_calendar(meeting):
+    member = answer(meeting, RSVPResponse.GOING, display_name="Ana Ferreira", time_zone="America/Montreal")
+    meeting.agenda_items.get(position=2).leads.add(UserFactory(display_name="Joana Silva", state=MemberState.PENDING))
+
+    run(DAY_BEFORE)
+
+    [message] = mail.outbox
+    assert message.to == [member.email]
+    assert message.subject == "Reminder: Spring meeting, Sunday 28 March 2027"
+    assert message.extra_headers["Auto-Submitted"] == "auto-generated"
+    text = message.body
+    assert text.startswith("Hello Ana Ferreira,\n")
+    assert "When: Sunday 28 March 2027, 03:00–05:00 (America/Montreal)\n" in text
+    assert "Online link: https://meet.example.org/keep-in-pact\n" in text
+    assert "- Hot news (20 min)\n- Human bookstore: valorising a partnership (45 min) — Joana Silva\n" in text
+    assert f"Meeting page: http://testserver/meetings/{meeting.pk}/\n" in text
+    assert "http://testserver/members/me/edit/#notifications" in text
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    assert '<a href="https://meet.example.org/keep-in-pact">' in html
+    assert '<a href="http://testserver/members/me/edit/#notifications">' in html
+    assert "<li>Hot news (20 min)</li>" in html
+    [(name, content, content_type)] = message.attachments
+    assert (name, content_type) == ("meeting.ics", "text/calendar")
+    event = icalendar.Calendar.from_ical(content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == STARTS_AT
+    assert event.decoded("dtend") == STARTS_AT + timedelta(hours=2)
+    assert str(event["uid"]) == f"meeting-{meeting.pk}@testserver"
+    assert event["sequence"] == 0
+    assert str(event["status"]) == "CONFIRMED"
+
+
+def test_french_speaking_member_gets_the_french_mail(meeting):
+    answer(meeting, RSVPResponse.GOING, preferred_language="fr", time_zone="Europe/Paris")
+
+    run(DAY_BEFORE)
+
+    [message] = mail.outbox
+    # Day and month names come from Django's own French catalogue.
+    assert message.subject.endswith("Spring meeting, dimanche 28 mars 2027")
+    assert "dimanche 28 mars 2027, 09:00–11:00 (Europe/Paris)" in message.body
+    assert '<html lang="fr">' in message.alternatives[0][0]
+
+
+def test_queries_do_not_grow_with_the_number_of_recipients(settings):
+    settings.REMINDER_BATCH_SIZE = 100
+
+    def queries_to_send(members):
+        meeting = MeetingFactory(starts_at=STARTS_AT)
+        AgendaItemFactory(meeting=meeting)
+        for _ in range(members):
+            answer(meeting, RSVPResponse.GOING)
+        services.reminders_dispatch(now=DAY_BEFORE)
+        mail.outbox.clear()
+        with CaptureQueriesContext(connection) as queries:
+            services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE)
+        assert len(mail.outbox) == members
+        return len(queries)
+
+    assert queries_to_send(1) == queries_to_send(10)
+
+
+def test_transient_smtp_failure_keeps_what_was_sent_and_retries_the_rest(meeting, flaky_mail):
+    members = [answer(meeting, RSVPResponse.GOING) for _ in range(3)]
+    services.reminders_dispatch(now=DAY_BEFORE)
+    flaky_mail.configure(accept_before_failing=1, failures=1)
+
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE)
+
+    rows = list(Delivery.objects.order_by("pk").values_list("status", "attempts", "last_error"))
+    error = "SMTPServerDisconnected: Connection unexpectedly closed"
+    assert rows == [
+        (DeliveryStatus.SENT, 1, ""),
+        (DeliveryStatus.PENDING, 1, error),
+        (DeliveryStatus.PENDING, 0, error),
+    ]
+
+    services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE + timedelta(minutes=1))
+
+    assert recipients() == sorted(m.email for m in members)
+    assert list(Delivery.objects.order_by("pk").values_list("status", "attempts")) == [
+        (DeliveryStatus.SENT, 1),
+        (DeliveryStatus.SENT, 2),
+        (DeliveryStatus.SENT, 1),
+    ]
+
+
+def test_send_task_retries_on_smtp_errors_and_sends_each_message_once(flaky_mail, settings):
+    from meetings.reminders.tasks import send_meeting_deliveries
+
+    settings.REMINDER_BATCH_SIZE = 2
+    meeting = MeetingFactory(starts_at=timezone.now() + timedelta(days=1, minutes=-1))
+    members = [answer(meeting, RSVPResponse.GOING) for _ in range(3)]
+    services.reminders_dispatch()
+    flaky_mail.configure(accept_before_failing=1, failures=1)
+
+    # Eager here, so the retry runs at once instead of after its back-off.
+    send_meeting_deliveries.apply(kwargs={"meeting_id": meeting.pk}, throw=False)
+
+    assert send_meeting_deliveries.autoretry_for == (smtplib.SMTPException, OSError)
+    assert recipients() == sorted(m.email for m in members)
+    assert set(Delivery.objects.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+
+
+def test_refused_address_is_recorded_as_failed_and_the_others_still_go(meeting, flaky_mail):
+    refused = answer(meeting, RSVPResponse.GOING, email="gone@example.org")
+    other = answer(meeting, RSVPResponse.GOING)
+    flaky_mail.configure(refused=[refused.email])
+
+    run(DAY_BEFORE)
+
+    assert recipients() == [other.email]
+    row = Delivery.objects.get(member=refused)
+    assert row.status == DeliveryStatus.FAILED
+    assert row.last_error.startswith("SMTPRecipientsRefused:")
+
+
+def test_row_is_marked_failed_after_the_last_attempt(meeting, flaky_mail, settings):
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    answer(meeting, RSVPResponse.GOING)
+    services.reminders_dispatch(now=DAY_BEFORE)
+    flaky_mail.configure(failures=5)
+
+    for minute in (1, 2):
+        with pytest.raises(smtplib.SMTPServerDisconnected):
+            services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE + timedelta(minutes=minute))
+    run(DAY_BEFORE + timedelta(minutes=3))
+
+    assert mail.outbox == []
+    row = Delivery.objects.get()
+    assert (row.status, row.attempts) == (DeliveryStatus.FAILED, 2)
+
+
+def test_unexpected_error_releases_the_batch_with_the_error_and_gives_up_after_the_last_attempt(
+    meeting, flaky_mail, settings
+):
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    answer(meeting, RSVPResponse.GOING)
+    services.reminders_dispatch(now=DAY_BEFORE)
+    flaky_mail.configure(crashes=2)
+
+    with pytest.raises(RuntimeError):
+        services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE)
+    row = Delivery.objects.get()
+    assert (row.status, row.attempts, row.last_error) == (DeliveryStatus.PENDING, 1, "RuntimeError: Unexpected failure")
+
+    with pytest.raises(RuntimeError):
+        services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE + timedelta(minutes=5))
+    run(DAY_BEFORE + timedelta(minutes=10))
+
+    assert mail.outbox == []
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (DeliveryStatus.FAILED, 2)
+
+
+def test_claim_that_killed_its_worker_too_often_is_given_up(meeting, settings):
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    member = answer(meeting, RSVPResponse.GOING)
+    Delivery.objects.create(
+        meeting=meeting,
+        member=member,
+        offset_minutes=1440,
+        starts_at=STARTS_AT,
+        status=DeliveryStatus.CLAIMED,
+        claimed_at=DAY_BEFORE,
+        claim_token="dead-worker",
+        attempts=3,
+    )
+
+    result = run(DAY_BEFORE + timedelta(minutes=30))
+
+    assert mail.outbox == []
+    assert result.closed == 1
+    row = Delivery.objects.get()
+    assert (row.status, row.last_error) == (DeliveryStatus.FAILED, services.GAVE_UP)
