@@ -139,9 +139,9 @@ def main():
     from community.notifications import build_message
     from config.celery import app
     from meetings.enums import AgendaKind, MeetingState, RSVPResponse
+    from meetings.ical import meeting_ics
     from meetings.models import RSVP, AgendaItem, Delivery, Meeting
     from meetings.reminders.enums import DeliveryStatus
-    from meetings.reminders.ics import meeting_ics
     from meetings.reminders.services import TEMPLATES, _base_context, _meeting_for_sending
     from meetings.reminders.tasks import dispatch_reminders
 
@@ -216,7 +216,7 @@ def main():
     # The same messages, rendered here once, then sent the plain way.
     loaded = _meeting_for_sending(meeting.pk)
     context = _base_context(loaded) | {"kind": "reminder", "answer": "going", "answer_label": "Going"}
-    attachments = [("meeting.ics", meeting_ics(loaded, agenda_items=loaded.agenda).decode(), "text/calendar")]
+    attachments = [("meeting.ics", meeting_ics(loaded).decode(), "text/calendar")]
     render_started = time.perf_counter()
     messages = [
         build_message(user=m, template=TEMPLATES["reminder"], context=context, attachments=attachments) for m in members

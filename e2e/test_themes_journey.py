@@ -84,3 +84,8 @@ def test_member_proposes_another_volunteers_and_a_facilitator_schedules_it(page,
         "kofi@example.org",
         "paula@example.org",
     ]
+
+    # The meeting page shows the theme in its human bookstore, with its presenter.
+    other.goto(f"/meetings/{meeting.pk}/")
+    expect(other.get_by_role("main")).to_contain_text(theme.title)
+    expect(other.get_by_role("main")).to_contain_text("Kofi Mensah")

@@ -49,14 +49,11 @@ class MeetingFull(RSVPRefused):
     """No place left: the member may join the waiting list instead."""
 
 
-def _after_meeting_change(meeting_id: int, change: dict) -> None:
-    return None
+def _queue_change_notice(meeting: Meeting, change: str) -> None:
+    """Tell the members concerned about a reschedule or cancellation, once the transaction commits."""
+    from .reminders.services import change_notice_enqueue
 
-
-def _queue_change_notice(meeting: Meeting, change: dict) -> None:
-    """Hand a reschedule or cancellation to whatever tells members about it, once committed."""
-    meeting_id = meeting.pk
-    transaction.on_commit(lambda: _after_meeting_change(meeting_id, change))
+    change_notice_enqueue(meeting=meeting, change=change)
 
 
 def validate_online_url(url: str) -> None:
@@ -154,7 +151,7 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User, reason: str = "")
         locked.save(update_fields=fields)
         locked.refresh_from_db(fields=["sequence"])
         if to == MeetingState.CANCELLED and previous == MeetingState.PUBLISHED:
-            _queue_change_notice(locked, {"kind": "cancelled", "reason": reason, "by": by.pk if by else None})
+            _queue_change_notice(locked, "cancelled")
     _refresh(meeting, locked, [*fields, "sequence"])
     return meeting
 
@@ -189,7 +186,6 @@ def meeting_reschedule(
             raise ValidationError(_("A cancelled meeting cannot be rescheduled."), code="cancelled")
         duration = duration_minutes if duration_minutes is not None else locked.duration_minutes
         _validate_schedule(starts_at=starts_at, duration_minutes=duration, now=now or timezone.now())
-        previous = {"starts_at": locked.starts_at.isoformat(), "duration_minutes": locked.duration_minutes}
         locked.starts_at = starts_at
         locked.duration_minutes = duration
         locked.time_zone = time_zone or locked.time_zone
@@ -197,7 +193,7 @@ def meeting_reschedule(
         locked.save(update_fields=["starts_at", "duration_minutes", "time_zone", "sequence", "updated_at"])
         locked.refresh_from_db(fields=["sequence"])
         if locked.state == MeetingState.PUBLISHED:
-            _queue_change_notice(locked, {"kind": "rescheduled", "previous": previous, "by": by.pk if by else None})
+            _queue_change_notice(locked, "rescheduled")
     _refresh(meeting, locked, ["starts_at", "duration_minutes", "time_zone", "sequence", "updated_at"])
     return meeting
 

@@ -35,10 +35,10 @@ from community.enums import NotificationKind
 from community.notifications import build_message
 
 from ..enums import MeetingState, RSVPResponse
+from ..ical import meeting_ics
 from ..models import RSVP, AgendaItem, Meeting
 from . import schedule
 from .enums import OPEN_STATUSES, DeliveryKind, DeliveryStatus
-from .ics import meeting_ics
 from .models import Delivery, ReminderSettings
 from .signing import rsvp_urls
 
@@ -361,7 +361,7 @@ def deliveries_send(*, meeting_id: int, now: datetime | None = None, time_budget
         return result
     started = timezone.now()
     context = _base_context(meeting)
-    attachments = [("meeting.ics", meeting_ics(meeting, agenda_items=meeting.agenda).decode(), "text/calendar")]
+    attachments = [("meeting.ics", meeting_ics(meeting).decode(), "text/calendar")]
     while time_budget is None or (timezone.now() - started).total_seconds() < time_budget:
         token, rows = deliveries_claim(
             meeting=meeting, now=fixed_now or timezone.now(), limit=settings.REMINDER_BATCH_SIZE
@@ -504,28 +504,11 @@ def _describe(exc: Exception) -> str:
 def rsvp_from_link(*, meeting: Meeting, member, response: str) -> str:
     """Record the answer given through a signed link; return the answer as stored (e.g. waitlisted when full).
 
-    Goes through ``meetings.services.rsvp_set`` (which owns capacity and the waiting list) when it
-    exists. Raises ``ValidationError`` when the answer is refused.
+    Goes through ``meetings.services.rsvp_set``, which owns capacity and the waiting list.
+    Raises ``ValidationError`` when the answer is refused.
     """
-    try:
-        from meetings.services import rsvp_set
-    except ImportError:
-        rsvp_set = _rsvp_set_standin
-    rsvp_set(meeting=meeting, member=member, response=response)
+    from meetings.services import rsvp_set
+
+    # A member answering "going" to a full meeting from an email joins the waiting list.
+    rsvp_set(meeting=meeting, member=member, response=response, waitlist_if_full=True)
     return RSVP.objects.filter(meeting=meeting, member=member).values_list("response", flat=True).first()
-
-
-def _rsvp_set_standin(*, meeting: Meeting, member, response: str) -> RSVP:
-    """STAND-IN for ``meetings.services.rsvp_set``: delete once that service exists.
-
-    Keeps the one rule a link must not break: "going" never exceeds the capacity (the meeting row is
-    locked while counting); a member refused for lack of room goes on the waiting list.
-    """
-    with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-        if response == RSVPResponse.GOING and meeting.capacity is not None:
-            taken = RSVP.objects.filter(meeting=meeting, response=RSVPResponse.GOING).exclude(member=member).count()
-            if taken >= meeting.capacity:
-                response = RSVPResponse.WAITLISTED
-        rsvp, _created = RSVP.objects.update_or_create(meeting=meeting, member=member, defaults={"response": response})
-    return rsvp
