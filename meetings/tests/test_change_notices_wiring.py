@@ -44,10 +44,13 @@ def test_cancel_of_published_meeting_sends_notice(published, django_capture_on_c
 
 
 def test_reschedule_rolled_back_sends_nothing(published, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.meeting_reschedule(meeting=published, starts_at=published.starts_at + timedelta(days=7), by=None)
-            raise RuntimeError("the surrounding work failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.meeting_reschedule(meeting=published, starts_at=published.starts_at + timedelta(days=7), by=None)
+        raise RuntimeError("the surrounding work failed")
 
     assert callbacks == []
     assert mail.outbox == []
