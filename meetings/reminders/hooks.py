@@ -11,7 +11,7 @@ def meeting_sections(meeting, viewer) -> list[dict]:
         return []
     return [
         {
-            "template": "meetings/reminders/_summary.html",
+            "template": "meetings/reminders/_meeting_section.html",
             "meeting": meeting,
             "reminder_summary": reminder_summary(meeting=meeting),
             "show_manage_link": True,

@@ -154,8 +154,8 @@ def test_meeting_section_hook_is_for_facilitators_only(meeting, member):
 
     [section] = hooks.meeting_sections(meeting, facilitator())
 
-    assert section["template"] == "meetings/reminders/_summary.html"
-    html = render_to_string(section["template"], section)
+    assert section["template"] == "meetings/reminders/_meeting_section.html"
+    html = render_to_string(section["template"], {"section": section, "meeting": meeting})  # as the meeting page does
     assert f'href="/meetings/{meeting.pk}/reminders/"' in html
     assert "Reminders and notices" in html
 
@@ -194,3 +194,21 @@ def test_export_lists_the_meeting_emails_of_the_member(meeting, member):
             }
         ]
     }
+
+
+def test_meeting_page_shows_the_planned_reminders_to_facilitators(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from community.tests.factories import facilitator as make_facilitator
+    from meetings.enums import MeetingState
+    from meetings.reminders.tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(starts_at=timezone.now() + timedelta(days=20), state=MeetingState.PUBLISHED)
+    client.force_login(make_facilitator())
+
+    body = client.get(f"/meetings/{meeting.pk}/").content.decode()
+
+    assert "Change the reminders" in body
+    assert body.count("Planned") == 2
