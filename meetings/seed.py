@@ -44,10 +44,11 @@ MINUTES = {
         "The chamber of commerce offered to host the next partners' breakfast.",
     ],
     AgendaKind.HUMAN_BOOKSTORE: [
-        "Session on valorising a partnership: a one-page annual report signed by all partners.",
-        "Session on respecting GDPR when partners share contacts: consent forms and a data map.",
-        "Session on gamified speed networking to build links between partners.",
-        "Session on onboarding a new partnership officer in three weeks.",
+        # Generic on purpose: the themes' demo data decides which theme each session was about.
+        "The presenters walked through their experience sheet; questions focused on adapting it locally.",
+        "Lively exchange: three centres want to try the practice before the next meeting.",
+        "Questions sent beforehand were all answered; the sheet will be turned into a guide entry.",
+        "The session ran over time: a follow-up call is planned with the interested centres.",
     ],
 }
 
