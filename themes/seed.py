@@ -328,9 +328,14 @@ def seed_themes(stdout) -> None:
         topics[name], _created = ThemeTopic.objects.get_or_create(slug=slugify(name), defaults={"name": name})
 
     themes = []
+    # A two-hour meeting holds two human-bookstore sessions; the rest wait in the backlog.
+    places_left = 2 * len(upcoming)
     for index, (title, reason, state, _topics, summary) in enumerate(THEMES):
-        if state == S and not upcoming:
-            state = P  # nothing to schedule on: keep it in the backlog
+        if state == S:
+            if places_left:
+                places_left -= 1
+            else:
+                state = P
         themes.append(
             Theme(
                 title=title,
