@@ -17,24 +17,25 @@ def _roles(theme):
 
 @rules.predicate
 def is_proposer(user, theme) -> bool:
-    return bool(user and user.is_authenticated and theme.proposer_id == user.pk)
+    # The admin asks without an object ("may this user change themes at all?").
+    return bool(theme is not None and user and user.is_authenticated and theme.proposer_id == user.pk)
 
 
 @rules.predicate
 def is_presenter(user, theme) -> bool:
-    if not (user and user.is_authenticated):
+    if theme is None or not (user and user.is_authenticated):
         return False
     return any(role.member_id == user.pk and role.status in PRESENTING_STATUSES for role in _roles(theme))
 
 
 @rules.predicate
 def is_open(user, theme) -> bool:
-    return theme.state in OPEN_STATES
+    return theme is not None and theme.state in OPEN_STATES
 
 
 @rules.predicate
 def is_proposed(user, theme) -> bool:
-    return theme.state == ThemeState.PROPOSED
+    return theme is not None and theme.state == ThemeState.PROPOSED
 
 
 # The proposer may reword a theme until it is presented; facilitators at any time.

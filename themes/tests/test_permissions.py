@@ -150,3 +150,11 @@ def test_hidden_questions_answer_404_to_members(client):
     question.save()
     client.force_login(UserFactory())
     assert client.post(f"/themes/{question.theme_id}/questions/{question.pk}/vote/", {"voted": "1"}).status_code == 404
+
+
+def test_staff_facilitator_opens_the_themes_admin_list(client):
+    from community.tests.factories import facilitator as make_facilitator
+
+    client.force_login(make_facilitator(is_staff=True))
+
+    assert client.get("/admin/themes/theme/").status_code == 200
