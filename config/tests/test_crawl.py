@@ -97,12 +97,16 @@ def test_no_page_reachable_by_links_answers_a_server_error_for_any_role(demo):
         "member": User.objects.get(email="member@example.org"),
         "facilitator": User.objects.get(email="facilitator@example.org"),
         "editor": User.objects.get(email="editor@example.org"),
+        # The same walk in French: a translation that breaks a placeholder would fail here.
+        "facilitator in French": User.objects.get(email="facilitator@example.org"),
     }
     report = {}
     for role, user in people.items():
         client = Client()
         if user is not None:
             client.force_login(user)
+        if role.endswith("in French"):
+            client.cookies["django_language"] = "fr"
         errors, visited = _walk(client, staff=bool(user and user.is_staff))
         report[role] = errors
         # A walk that reaches almost nothing would prove nothing.
