@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils import translation
 
 from .services import username_from
@@ -14,3 +18,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def populate_username(self, request, user):
         user.username = username_from(user.display_name or user.email.split("@")[0])
+
+    def send_mail(self, template_prefix, email, context):
+        # Account emails name the platform, not whichever host the request came through.
+        site = SimpleNamespace(name="Keep in Pact", domain=urlsplit(settings.SITE_URL).netloc)
+        super().send_mail(template_prefix, email, {**context, "current_site": site})

@@ -139,3 +139,31 @@ def test_signup_language_becomes_preference(client):
     _signup(client)
 
     assert User.objects.get(email="ana@example.org").preferred_language == "fr"
+
+
+def test_account_emails_name_the_platform_and_the_member_not_the_host_or_handle(client, member):
+    _signup(client)
+    client.post(reverse("account_reset_password"), {"email": member.email})
+
+    confirmation, reset = mail.outbox
+    assert confirmation.body.startswith("Hello from Keep in Pact!")
+    assert "user Ana Ferreira has given your email address" in confirmation.body
+    assert "ana-ferreira" not in confirmation.body
+    assert reset.body.startswith("Hello from Keep in Pact!")
+    assert "Thank you for using Keep in Pact!\ntestserver" in reset.body
+
+
+def test_sign_in_message_greets_the_member_by_name(client, member):
+    response = client.post(
+        reverse("account_login"), {"login": member.email, "password": "a-long-test-password"}, follow=True
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [f"Successfully signed in as {member.display_name}."]
+
+
+def test_email_page_shows_verified_and_primary_as_badges(member_client):
+    html = member_client.get(reverse("account_email")).content.decode()
+
+    assert '<span class="badge ms-1 text-bg-success">' in html
+    assert '<span class="badge ms-1 text-bg-primary">' in html

@@ -115,6 +115,8 @@ def test_edit_page_shows_current_values_and_notifications_section(member_client,
     assert '<option value="Speed networking">' in body
     assert '<option value="Speed networking">' in body
     assert response.context["form"].initial["languages"] == ["pt"]
+    assert f'href="{reverse("account_email")}"' in body
+    assert f'href="{reverse("account_change_password")}"' in body
 
 
 def test_centre_from_the_list_and_unlisted_name_together_is_refused(member_client, member):
