@@ -47,7 +47,8 @@ def privacy(request):
 @member_required
 def search(request):
     """Search across themes, guide entries, meetings and members: each app answers for its own."""
-    query = request.GET.get("q", "").strip()[:200]
+    # PostgreSQL text cannot hold NUL characters: drop them rather than fail.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     results = extensions.collect("search", query, request.user) if len(query) >= 2 else []
     groups: dict[str, list] = {}
     for result in results:
@@ -184,6 +185,12 @@ def pending(request):
     )
 
 
+def _account_or_404(username: str) -> User:
+    if "\x00" in username:  # no such account, and PostgreSQL refuses NUL characters
+        raise Http404
+    return get_object_or_404(User, username=username)
+
+
 def _back(request, default: str):
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -195,7 +202,7 @@ def _back(request, default: str):
 @facilitator_required
 def membership(request, username):
     """A facilitator approves, declines, suspends or reinstates an account."""
-    member = get_object_or_404(User, username=username)
+    member = _account_or_404(username)
     form = MembershipForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("This decision could not be read; nothing was changed."))
@@ -219,7 +226,7 @@ def membership(request, username):
 @facilitator_required
 def centre_resolve(request, username):
     """Link a member who typed an unlisted centre to a centre of the list."""
-    member = get_object_or_404(User, username=username)
+    member = _account_or_404(username)
     form = CentreResolveForm(request.POST)
     if form.is_valid():
         services.member_set_centre(member=member, organisation=form.cleaned_data["organisation"])

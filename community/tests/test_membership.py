@@ -300,3 +300,9 @@ def test_database_refuses_an_unknown_state(member):
         User.objects.filter(pk=member.pk).update(state="crowned")
 
     assert User.objects.get(pk=member.pk).state == MemberState.APPROVED
+
+
+def test_handles_with_nul_characters_answer_404_not_500(facilitator_client):
+    assert facilitator_client.get("/members/ab%00cd/").status_code == 404
+    assert facilitator_client.post("/members/ab%00cd/membership/", {"to": "approved"}).status_code == 404
+    assert facilitator_client.post("/members/ab%00cd/centre/", {"organisation": "1"}).status_code == 404
