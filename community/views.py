@@ -1,12 +1,13 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -113,6 +114,7 @@ def profile_edit(request):
         form = ProfileForm(request.POST, request.FILES, instance=member)
         if form.is_valid():
             data = form.cleaned_data
+            language_changed = "preferred_language" in form.changed_data
             services.profile_update(
                 member=member,
                 values={name: data[name] for name in services.PROFILE_FIELDS if name in data},
@@ -121,8 +123,14 @@ def profile_edit(request):
                 photo=data["photo"],
                 remove_photo=data["remove_photo"],
             )
+            if language_changed:
+                # The language cookie outranks the saved preference: make them agree at once.
+                translation.activate(member.preferred_language)
             messages.success(request, _("Your profile is saved."))
-            return redirect("community:profile_edit")
+            response = redirect("community:profile_edit")
+            if language_changed:
+                _set_language_cookie(response, member.preferred_language)
+            return response
         messages.error(request, _("Please correct the fields marked below."))
     else:
         form = ProfileForm(instance=member)
@@ -131,6 +139,20 @@ def profile_edit(request):
         request,
         "community/profile_edit.html",
         {"form": form, "member": member, "suggestions": suggestions, "can_browse": is_member(request.user)},
+    )
+
+
+def _set_language_cookie(response, language: str) -> None:
+    """The cookie the language switcher sets (same name and attributes as ``set_language``)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
 
 

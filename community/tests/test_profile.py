@@ -326,3 +326,25 @@ def test_declined_member_cannot_edit_a_profile(client):
 
     assert (response.status_code, response.url) == (302, reverse("community:waiting"))
     assert User.objects.get(pk=declined.pk).job_title == ""
+
+
+def test_choosing_another_language_switches_the_site_at_once_even_after_the_switcher(member_client, member):
+    member_client.cookies["django_language"] = "en"  # the switcher was used once
+
+    response = member_client.post(EDIT, _form_data(preferred_language="fr"), follow=True)
+
+    member.refresh_from_db()
+    assert member.preferred_language == "fr"
+    assert member_client.cookies["django_language"].value == "fr"
+    body = response.content.decode()
+    assert '<html lang="fr">' in body
+    assert [str(m) for m in response.context["messages"]] == ["Votre profil est enregistré."]
+
+
+def test_saving_without_changing_the_language_leaves_the_switcher_choice(member_client, member):
+    member_client.cookies["django_language"] = "fr"
+
+    response = member_client.post(EDIT, _form_data(preferred_language="en"))
+
+    assert response.status_code == 302
+    assert "django_language" not in response.cookies
