@@ -167,3 +167,13 @@ def test_email_page_shows_verified_and_primary_as_badges(member_client):
 
     assert '<span class="badge ms-1 text-bg-success">' in html
     assert '<span class="badge ms-1 text-bg-primary">' in html
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"), [("America/Montreal", "America/Montreal"), ("Mars/Olympus", "UTC"), ("", "UTC")]
+)
+def test_signup_keeps_the_browsers_time_zone_when_it_is_a_real_one(client, sent, stored):
+    response = _signup(client, time_zone=sent)
+
+    assert response.status_code == 302
+    assert User.objects.get(email="ana@example.org").time_zone == stored
