@@ -62,7 +62,10 @@ def test_pending_member_asking_for_members_page_gets_waiting_page(client, pendin
 
     assert response.status_code == 302
     assert response.url == reverse("community:waiting")
-    assert client.get(response.url).status_code == 200
+    waiting = client.get(response.url).content.decode()
+    # No link back to the home page, which would only lead here again.
+    assert f'href="{reverse("home")}"' not in waiting.split('<main id="main"')[1]
+    assert f'href="{reverse("guide:toc")}"' in waiting.split('<main id="main"')[1]
 
 
 def test_visitor_sees_landing_page(client):
