@@ -20,6 +20,10 @@ class AccountAdapter(DefaultAccountAdapter):
         user.username = username_from(user.display_name or user.email.split("@")[0])
 
     def send_mail(self, template_prefix, email, context):
-        # Account emails name the platform, not whichever host the request came through.
+        # Account emails name the platform, not whichever host the request came through, and
+        # speak the member's chosen language when the account is known (a password reset asked
+        # for from a browser in another language).
         site = SimpleNamespace(name="Keep in Pact", domain=urlsplit(settings.SITE_URL).netloc)
-        super().send_mail(template_prefix, email, {**context, "current_site": site})
+        language = getattr(context.get("user"), "preferred_language", "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, {**context, "current_site": site})

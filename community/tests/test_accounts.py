@@ -180,3 +180,13 @@ def test_signup_keeps_the_browsers_time_zone_when_it_is_a_real_one(client, sent,
 
     assert response.status_code == 302
     assert User.objects.get(email="ana@example.org").time_zone == stored
+
+
+def test_password_reset_email_speaks_the_members_language(client, member):
+    member.preferred_language = "fr"
+    member.save(update_fields=["preferred_language"])
+
+    client.post(reverse("account_reset_password"), {"email": member.email})
+
+    (reset,) = mail.outbox
+    assert reset.body.startswith("Bonjour, c'est Keep in Pact !")
