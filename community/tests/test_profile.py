@@ -348,3 +348,14 @@ def test_saving_without_changing_the_language_leaves_the_switcher_choice(member_
 
     assert response.status_code == 302
     assert "django_language" not in response.cookies
+
+
+@pytest.mark.parametrize(
+    ("state", "label"), [("pending", "Approve"), ("declined", "Approve"), ("suspended", "Reinstate")]
+)
+def test_facilitator_button_says_approve_unless_the_member_was_suspended(facilitator_client, state, label):
+    account = factories.UserFactory(state=state)
+
+    body = facilitator_client.get(reverse("community:profile", args=[account.username])).content.decode()
+
+    assert f'name="to" value="approved">{label}</button>' in body
