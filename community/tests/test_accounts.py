@@ -190,3 +190,11 @@ def test_password_reset_email_speaks_the_members_language(client, member):
 
     (reset,) = mail.outbox
     assert reset.body.startswith("Bonjour, c'est Keep in Pact !")
+
+
+def test_account_settings_pages_link_to_each_other_and_to_the_profile(member_client):
+    html = member_client.get(reverse("account_change_password")).content.decode()
+
+    assert f'href="{reverse("community:profile_edit")}"' in html
+    assert f'href="{reverse("account_email")}"' in html
+    assert f'active" aria-current="page" href="{reverse("account_change_password")}"' in html
