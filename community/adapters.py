@@ -1,4 +1,8 @@
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.utils import translation
 
 from .services import username_from
@@ -14,3 +18,12 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def populate_username(self, request, user):
         user.username = username_from(user.display_name or user.email.split("@")[0])
+
+    def send_mail(self, template_prefix, email, context):
+        # Account emails name the platform, not whichever host the request came through, and
+        # speak the member's chosen language when the account is known (a password reset asked
+        # for from a browser in another language).
+        site = SimpleNamespace(name="Keep in Pact", domain=urlsplit(settings.SITE_URL).netloc)
+        language = getattr(context.get("user"), "preferred_language", "") or translation.get_language()
+        with translation.override(language):
+            super().send_mail(template_prefix, email, {**context, "current_site": site})

@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from . import services
@@ -48,7 +49,7 @@ class UserAdmin(ObjectPermissionsModelAdmin, BaseUserAdmin):
     """Accounts. Facilitators look and move memberships (through the service); superusers edit."""
 
     list_display = ("display_name", "email", "state", "organisation", "country", "date_joined", "is_staff")
-    list_filter = ("state", "is_staff", "groups", "organisation", "country")
+    list_filter = ("state", "is_staff", "groups", "organisation", ("country", CountryFilter))
     list_select_related = ("organisation",)
     search_fields = ("display_name", "email", "username", "job_title", "organisation__name", "organisation_other")
     ordering = ("display_name",)
@@ -120,7 +121,7 @@ class OrganisationAdmin(ObjectPermissionsModelAdmin):
     """Centres, managed by facilitators."""
 
     list_display = ("name", "short_name", "city", "country", "is_network_team", "member_count")
-    list_filter = ("country", "is_network_team")
+    list_filter = (("country", CountryFilter), "is_network_team")
     search_fields = ("name", "short_name", "city")
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "short_name", "slug", "city", "country", "website", "is_network_team")

@@ -7,7 +7,7 @@ from django_countries import countries
 from taggit.models import Tag
 
 from . import selectors
-from .languages import language_name
+from .languages import LANGUAGE_NAMES, language_name
 from .models import Organisation
 
 SELECT = forms.Select(attrs={"class": "form-select"})
@@ -46,14 +46,28 @@ class DirectoryFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Offer only values that lead somewhere: countries and languages of listed members.
+        # Offer only values that lead somewhere: countries, languages and areas of listed members.
+        # A real value asked for in the URL is offered too (profile links of members who are not
+        # listed, or waiting, lead here): it finds no one rather than failing.
+        data = self.data or {}
+        country_codes = set(selectors.directory_countries())
+        asked_country = str(data.get("country") or "")
+        if countries.name(asked_country):
+            country_codes.add(asked_country)
         self.filters["country"].extra["choices"] = sorted(
-            ((code, countries.name(code)) for code in selectors.directory_countries()), key=lambda c: c[1]
+            ((code, countries.name(code)) for code in country_codes), key=lambda c: c[1]
         )
+        language_codes = set(selectors.directory_languages())
+        asked_language = str(data.get("language") or "")
+        if asked_language in LANGUAGE_NAMES:
+            language_codes.add(asked_language)
         self.filters["language"].extra["choices"] = sorted(
-            ((code, language_name(code)) for code in selectors.directory_languages()), key=lambda c: c[1]
+            ((code, language_name(code)) for code in language_codes), key=lambda c: c[1]
         )
-        self.filters["expertise"].queryset = selectors.member_expertise_tags(selectors.directory_members())
+        tags = selectors.member_expertise_tags(selectors.directory_members())
+        if data.get("expertise"):
+            tags = (tags | selectors.member_expertise_tags().filter(slug=str(data["expertise"]))).order_by("name")
+        self.filters["expertise"].queryset = tags
 
     def search(self, queryset, name, value):
         return selectors.members_matching(queryset, value)

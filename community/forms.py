@@ -1,3 +1,5 @@
+import zoneinfo
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -18,11 +20,22 @@ class SignupExtraForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
 
+    # Filled in by the browser (static/js/site.js) so that times show in the newcomer's zone.
+    time_zone = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-time-zone": ""}))
+
     field_order = ["display_name", "email", "password1", "password2"]
+
+    def clean_time_zone(self):
+        value = self.cleaned_data.get("time_zone", "").strip()
+        return value if value in zoneinfo.available_timezones() else ""
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"].strip()
-        user.save(update_fields=["display_name"])
+        fields = ["display_name"]
+        if self.cleaned_data.get("time_zone"):
+            user.time_zone = self.cleaned_data["time_zone"]
+            fields.append("time_zone")
+        user.save(update_fields=fields)
 
 
 class ProfileForm(forms.ModelForm):

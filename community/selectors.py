@@ -70,6 +70,8 @@ def directory_languages() -> list[str]:
 
 def profile_for(*, username: str, viewer):
     """The member whose profile ``viewer`` asks for, or 404 if it does not exist or may not be seen."""
+    if "\x00" in username:  # no such handle, and PostgreSQL refuses NUL characters
+        raise Http404
     User = get_user_model()
     member = _with_profile(User.objects.filter(username=username)).select_related("state_changed_by").first()
     if member is None or not can_view_profile(viewer, member):

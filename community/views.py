@@ -1,12 +1,13 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -47,7 +48,8 @@ def privacy(request):
 @member_required
 def search(request):
     """Search across themes, guide entries, meetings and members: each app answers for its own."""
-    query = request.GET.get("q", "").strip()[:200]
+    # PostgreSQL text cannot hold NUL characters: drop them rather than fail.
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     results = extensions.collect("search", query, request.user) if len(query) >= 2 else []
     groups: dict[str, list] = {}
     for result in results:
@@ -112,6 +114,7 @@ def profile_edit(request):
         form = ProfileForm(request.POST, request.FILES, instance=member)
         if form.is_valid():
             data = form.cleaned_data
+            language_changed = "preferred_language" in form.changed_data
             services.profile_update(
                 member=member,
                 values={name: data[name] for name in services.PROFILE_FIELDS if name in data},
@@ -120,8 +123,14 @@ def profile_edit(request):
                 photo=data["photo"],
                 remove_photo=data["remove_photo"],
             )
+            if language_changed:
+                # The language cookie outranks the saved preference: make them agree at once.
+                translation.activate(member.preferred_language)
             messages.success(request, _("Your profile is saved."))
-            return redirect("community:profile_edit")
+            response = redirect("community:profile_edit")
+            if language_changed:
+                _set_language_cookie(response, member.preferred_language)
+            return response
         messages.error(request, _("Please correct the fields marked below."))
     else:
         form = ProfileForm(instance=member)
@@ -130,6 +139,20 @@ def profile_edit(request):
         request,
         "community/profile_edit.html",
         {"form": form, "member": member, "suggestions": suggestions, "can_browse": is_member(request.user)},
+    )
+
+
+def _set_language_cookie(response, language: str) -> None:
+    """The cookie the language switcher sets (same name and attributes as ``set_language``)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
 
 
@@ -184,6 +207,12 @@ def pending(request):
     )
 
 
+def _account_or_404(username: str) -> User:
+    if "\x00" in username:  # no such account, and PostgreSQL refuses NUL characters
+        raise Http404
+    return get_object_or_404(User, username=username)
+
+
 def _back(request, default: str):
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -195,7 +224,7 @@ def _back(request, default: str):
 @facilitator_required
 def membership(request, username):
     """A facilitator approves, declines, suspends or reinstates an account."""
-    member = get_object_or_404(User, username=username)
+    member = _account_or_404(username)
     form = MembershipForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("This decision could not be read; nothing was changed."))
@@ -219,7 +248,7 @@ def membership(request, username):
 @facilitator_required
 def centre_resolve(request, username):
     """Link a member who typed an unlisted centre to a centre of the list."""
-    member = get_object_or_404(User, username=username)
+    member = _account_or_404(username)
     form = CentreResolveForm(request.POST)
     if form.is_valid():
         services.member_set_centre(member=member, organisation=form.cleaned_data["organisation"])

@@ -3,10 +3,21 @@ import re
 import pytest
 from django.core import mail
 
+from community.models import User
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_visitor_signs_up_confirms_email_waits_for_approval_and_signs_out(page, live_server):
+@pytest.fixture
+def page_in_tokyo(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Asia/Tokyo")
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
+
+
+def test_visitor_signs_up_confirms_email_waits_for_approval_and_signs_out(page_in_tokyo, live_server):
+    page = page_in_tokyo
     page.goto("/")
     page.get_by_role("link", name="Join the community").first.click()
 
@@ -24,6 +35,8 @@ def test_visitor_signs_up_confirms_email_waits_for_approval_and_signs_out(page, 
 
     page.get_by_role("heading", name=re.compile("a facilitator will approve you soon")).wait_for()
     assert page.url == f"{live_server.url}/members/waiting/"
+    # The browser's zone came along with the sign-up, so times show in it.
+    assert User.objects.get(email="nadia@example.org").time_zone == "Asia/Tokyo"
 
     page.get_by_role("link", name="Sign out").click()
     page.get_by_role("button", name="Sign Out").click()

@@ -62,7 +62,10 @@ def test_pending_member_asking_for_members_page_gets_waiting_page(client, pendin
 
     assert response.status_code == 302
     assert response.url == reverse("community:waiting")
-    assert client.get(response.url).status_code == 200
+    waiting = client.get(response.url).content.decode()
+    # No link back to the home page, which would only lead here again.
+    assert f'href="{reverse("home")}"' not in waiting.split('<main id="main"')[1]
+    assert f'href="{reverse("guide:toc")}"' in waiting.split('<main id="main"')[1]
 
 
 def test_visitor_sees_landing_page(client):
@@ -139,3 +142,59 @@ def test_signup_language_becomes_preference(client):
     _signup(client)
 
     assert User.objects.get(email="ana@example.org").preferred_language == "fr"
+
+
+def test_account_emails_name_the_platform_and_the_member_not_the_host_or_handle(client, member):
+    _signup(client)
+    client.post(reverse("account_reset_password"), {"email": member.email})
+
+    confirmation, reset = mail.outbox
+    assert confirmation.body.startswith("Hello from Keep in Pact!")
+    assert "user Ana Ferreira has given your email address" in confirmation.body
+    assert "ana-ferreira" not in confirmation.body
+    assert reset.body.startswith("Hello from Keep in Pact!")
+    assert "Thank you for using Keep in Pact!\ntestserver" in reset.body
+
+
+def test_sign_in_message_greets_the_member_by_name(client, member):
+    response = client.post(
+        reverse("account_login"), {"login": member.email, "password": "a-long-test-password"}, follow=True
+    )
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [f"Successfully signed in as {member.display_name}."]
+
+
+def test_email_page_shows_verified_and_primary_as_badges(member_client):
+    html = member_client.get(reverse("account_email")).content.decode()
+
+    assert '<span class="badge ms-1 text-bg-success">' in html
+    assert '<span class="badge ms-1 text-bg-primary">' in html
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"), [("America/Montreal", "America/Montreal"), ("Mars/Olympus", "UTC"), ("", "UTC")]
+)
+def test_signup_keeps_the_browsers_time_zone_when_it_is_a_real_one(client, sent, stored):
+    response = _signup(client, time_zone=sent)
+
+    assert response.status_code == 302
+    assert User.objects.get(email="ana@example.org").time_zone == stored
+
+
+def test_password_reset_email_speaks_the_members_language(client, member):
+    member.preferred_language = "fr"
+    member.save(update_fields=["preferred_language"])
+
+    client.post(reverse("account_reset_password"), {"email": member.email})
+
+    (reset,) = mail.outbox
+    assert reset.body.startswith("Bonjour, c'est Keep in Pact !")
+
+
+def test_account_settings_pages_link_to_each_other_and_to_the_profile(member_client):
+    html = member_client.get(reverse("account_change_password")).content.decode()
+
+    assert f'href="{reverse("community:profile_edit")}"' in html
+    assert f'href="{reverse("account_email")}"' in html
+    assert f'active" aria-current="page" href="{reverse("account_change_password")}"' in html

@@ -163,3 +163,17 @@ def test_superuser_edits_a_profile_in_the_admin_but_not_the_state(admin_client):
     assert response.status_code == 302
     member.refresh_from_db()
     assert (member.display_name, member.state) == ("New Name", MemberState.APPROVED)
+
+
+def test_country_filters_offer_only_countries_in_use(staff_facilitator_client):
+    factories.OrganisationFactory(name="Cité des métiers de Dakar", country="SN")
+    factories.UserFactory(country="PT")
+    client = staff_facilitator_client
+
+    accounts = client.get(reverse("admin:community_user_changelist")).content.decode()
+    centres = client.get(reverse("admin:community_organisation_changelist")).content.decode()
+    filtered = client.get(reverse("admin:community_user_changelist"), {"country": "PT"})
+
+    assert "?country=PT" in accounts and "?country=ZW" not in accounts
+    assert "country=SN" in centres and "country=ZW" not in centres
+    assert [u.country.code for u in filtered.context["cl"].result_list] == ["PT"]

@@ -109,6 +109,26 @@ def test_unknown_filter_value_is_a_form_error_not_a_500(member_client, colleague
     assert 'value="ana"' in response.content.decode()
 
 
+def test_links_from_an_unlisted_profile_find_no_one_instead_of_an_error(member_client, colleagues):
+    hidden = factories.with_profile(
+        factories.UserFactory(display_name="Hidden Person", listed_in_directory=False),
+        country="PL",
+        languages=["pl"],
+        expertise=["Radio drama"],
+    )
+    profile = member_client.get(reverse("community:profile", args=[hidden.username])).content.decode()
+
+    for params in ({"country": "PL"}, {"language": "pl"}, {"expertise": "radio-drama"}):
+        ((name, value),) = params.items()
+        assert f"?{name}={value}" in profile
+        response = member_client.get(URL, params)
+
+        assert response.status_code == 200
+        assert response.context["filter"].form.errors == {}
+        assert _names(response) == []
+        assert f'<option value="{value}" selected>' in response.content.decode()
+
+
 def test_member_who_opted_out_is_not_listed_nor_found(member_client, colleagues):
     hidden = colleagues["moussa"]
     hidden.listed_in_directory = False

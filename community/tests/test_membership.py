@@ -300,3 +300,23 @@ def test_database_refuses_an_unknown_state(member):
         User.objects.filter(pk=member.pk).update(state="crowned")
 
     assert User.objects.get(pk=member.pk).state == MemberState.APPROVED
+
+
+def test_handles_with_nul_characters_answer_404_not_500(facilitator_client):
+    assert facilitator_client.get("/members/ab%00cd/").status_code == 404
+    assert facilitator_client.post("/members/ab%00cd/membership/", {"to": "approved"}).status_code == 404
+    assert facilitator_client.post("/members/ab%00cd/centre/", {"organisation": "1"}).status_code == 404
+
+
+def test_suspended_member_signing_in_again_reads_the_facilitators_message(facilitator, member):
+    services.membership_transition(
+        member=member, to=MemberState.SUSPENDED, by=facilitator, message="Please update your centre first."
+    )
+    client = Client()
+    client.force_login(member)
+
+    response = client.get(reverse("community:waiting"))
+
+    body = response.content.decode()
+    assert "Your membership is suspended" in body
+    assert "Please update your centre first." in body

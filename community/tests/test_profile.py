@@ -115,6 +115,8 @@ def test_edit_page_shows_current_values_and_notifications_section(member_client,
     assert '<option value="Speed networking">' in body
     assert '<option value="Speed networking">' in body
     assert response.context["form"].initial["languages"] == ["pt"]
+    assert f'href="{reverse("account_email")}"' in body
+    assert f'href="{reverse("account_change_password")}"' in body
 
 
 def test_centre_from_the_list_and_unlisted_name_together_is_refused(member_client, member):
@@ -324,3 +326,36 @@ def test_declined_member_cannot_edit_a_profile(client):
 
     assert (response.status_code, response.url) == (302, reverse("community:waiting"))
     assert User.objects.get(pk=declined.pk).job_title == ""
+
+
+def test_choosing_another_language_switches_the_site_at_once_even_after_the_switcher(member_client, member):
+    member_client.cookies["django_language"] = "en"  # the switcher was used once
+
+    response = member_client.post(EDIT, _form_data(preferred_language="fr"), follow=True)
+
+    member.refresh_from_db()
+    assert member.preferred_language == "fr"
+    assert member_client.cookies["django_language"].value == "fr"
+    body = response.content.decode()
+    assert '<html lang="fr">' in body
+    assert [str(m) for m in response.context["messages"]] == ["Votre profil est enregistré."]
+
+
+def test_saving_without_changing_the_language_leaves_the_switcher_choice(member_client, member):
+    member_client.cookies["django_language"] = "fr"
+
+    response = member_client.post(EDIT, _form_data(preferred_language="en"))
+
+    assert response.status_code == 302
+    assert "django_language" not in response.cookies
+
+
+@pytest.mark.parametrize(
+    ("state", "label"), [("pending", "Approve"), ("declined", "Approve"), ("suspended", "Reinstate")]
+)
+def test_facilitator_button_says_approve_unless_the_member_was_suspended(facilitator_client, state, label):
+    account = factories.UserFactory(state=state)
+
+    body = facilitator_client.get(reverse("community:profile", args=[account.username])).content.decode()
+
+    assert f'name="to" value="approved">{label}</button>' in body

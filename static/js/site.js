@@ -7,3 +7,12 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// Sign-up: tell the server the browser's time zone, so times show in the newcomer's zone.
+document.querySelectorAll("input[data-time-zone]").forEach(function (input) {
+  try {
+    input.value = input.value || Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    // An old browser: the account keeps the default zone, which the profile page can change.
+  }
+});
