@@ -219,9 +219,11 @@ def test_a_theme_is_not_presented_before_its_meeting_begins(django_capture_on_co
     fac = make_facilitator()
     assert ThemeState.PRESENTED not in services.allowed_moves(theme=theme, user=fac)
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        with pytest.raises(ThemeError, match="once its meeting has begun"):
-            theme_transition(theme=theme, to=ThemeState.PRESENTED, by=fac)
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        pytest.raises(ThemeError, match="once its meeting has begun"),
+    ):
+        theme_transition(theme=theme, to=ThemeState.PRESENTED, by=fac)
 
     assert Theme.objects.get(pk=theme.pk).state == ThemeState.SCHEDULED
     assert ThemeTransition.objects.filter(theme=theme).count() == 0
