@@ -416,6 +416,22 @@ def test_mine_lists_my_contributions_with_states_and_editors_comments(member_cli
     assert reverse("guide:edit", kwargs={"pk": mine.pk}) in html
 
 
+def test_mine_names_the_zone_of_the_editors_comment_time(member_client, member, editor):
+    from datetime import UTC, datetime
+
+    member.time_zone = "America/Montreal"
+    member.save(update_fields=["time_zone"])
+    mine = ContributionFactory(author=member, state=S.CHANGES_REQUESTED)
+    step = ContributionTransition.objects.create(
+        contribution=mine, from_state=S.IN_REVIEW, to_state=S.CHANGES_REQUESTED, by=editor, comment="Add a figure."
+    )
+    ContributionTransition.objects.filter(pk=step.pk).update(at=datetime(2026, 3, 2, 15, 30, tzinfo=UTC))
+
+    html = member_client.get("/guide/mine/").content.decode()
+
+    assert "· 2 March 2026, 10:30 (America/Montreal)</footer>" in html
+
+
 def test_author_revises_and_resubmits(member_client, member):
     contribution = ContributionFactory(author=member, state=S.CHANGES_REQUESTED)
     chapter = contribution.chapter
