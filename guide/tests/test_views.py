@@ -389,6 +389,36 @@ def test_bad_input_is_refused_with_a_clear_error_and_kept(member_client, overrid
     assert Contribution.objects.count() == 0
 
 
+def test_a_draft_may_wait_for_the_licence_consent_but_not_its_submission(member_client, member):
+    chapter = ChapterFactory()
+
+    response = member_client.post("/guide/contribute/", _form_data(chapter, licence_consent=None, save="1"))
+
+    assert response.status_code == 302
+    draft = Contribution.objects.get()
+    assert (draft.state, draft.licence_consent, draft.author) == (S.DRAFT, False, member)
+
+    response = member_client.post(f"/guide/mine/{draft.pk}/submit/", follow=True)
+
+    assert "cannot go to the editors yet: edit it and agree to the guide&#x27;s licence." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == S.DRAFT
+    assert draft.transitions.count() == 0
+
+    response = member_client.post(
+        f"/guide/mine/{draft.pk}/edit/", _form_data(chapter, licence_consent=None, version=draft.version, submit="1")
+    )
+    assert response.context["form"].errors["licence_consent"] == [
+        "The guide can only publish texts whose authors agree to its licence."
+    ]
+    draft.refresh_from_db()
+    assert draft.state == S.DRAFT
+
+    member_client.post(f"/guide/mine/{draft.pk}/edit/", _form_data(chapter, version=draft.version, submit="1"))
+    draft.refresh_from_db()
+    assert (draft.state, draft.licence_consent) == (S.SUBMITTED, True)
+
+
 def test_preview_renders_markdown_and_strips_scripts(member_client):
     response = member_client.post("/guide/preview/", {"body": "**bold** <script>alert(1)</script>"})
     html = response.content.decode()
