@@ -522,3 +522,15 @@ def test_deleting_a_submitted_contribution_is_refused(member_client, member):
     response = member_client.post(f"/guide/mine/{contribution.pk}/delete/", follow=True)
     assert "Only a draft can be deleted." in response.content.decode()
     assert Contribution.objects.get().state == S.SUBMITTED
+
+
+def test_guide_search_pages_keep_the_whole_query_in_their_links(client):
+    chapter = ChapterFactory()
+    ContributionFactory.create_batch(31, chapter=chapter, state=S.PUBLISHED, title="Q&A #1 with partners")
+
+    response = client.get("/guide/", {"q": "Q&A #1"})
+    html = response.content.decode()
+
+    assert len(response.context["results"].object_list) == 30
+    assert 'href="?page=2&amp;q=Q%26A%20%231"' in html
+    assert len(client.get("/guide/", {"q": "Q&A #1", "page": "2"}).context["results"].object_list) == 1
