@@ -104,3 +104,11 @@ def test_only_presenters_may_see_the_sheet_form_even_when_the_theme_is_closed(cl
     theme = ThemeFactory(state=ThemeState.ARCHIVED)
     client.force_login(presenter(theme).member)
     assert client.get(f"/themes/{theme.pk}/sheet/").status_code == 404
+
+
+def test_the_attachment_address_by_get_leads_back_to_the_sheet(presenter_client, theme, client):
+    response = presenter_client.get(f"/themes/{theme.pk}/sheet/attachments/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/themes/{theme.pk}/sheet/"
+    assert SheetAttachment.objects.count() == 0
