@@ -242,10 +242,26 @@ class ContributionAdmin(SimpleHistoryAdmin):
         return TemplateResponse(request, "admin/guide/contribution/changes.html", context)
 
 
+class ContributionOrderForm(forms.ModelForm):
+    """An entry's place in its chapter. Changing it is an edit: an editor who opened the entry
+    before is then refused instead of putting the old order back."""
+
+    class Meta:
+        model = Contribution
+        fields = ["order"]
+
+    def save(self, commit=True):
+        if self.instance.pk and self.has_changed():
+            self.instance.version += 1
+            self.instance._change_reason = "reordered in the chapter"
+        return super().save(commit=commit)
+
+
 class ContributionInline(admin.TabularInline):
     """A chapter's entries in their order; the order is the only thing changed here."""
 
     model = Contribution
+    form = ContributionOrderForm
     extra = 0
     can_delete = False
     fields = ("title", "kind", "state", "order", "edit_link")

@@ -39,8 +39,10 @@ class ContributionForm(forms.ModelForm):
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 14, "maxlength": BODY_MAX})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, submitting: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        # A draft may wait for the consent; what goes to the editors may not.
+        self.fields["licence_consent"].required = submitting
         self.fields["body"].validators.append(MaxLengthValidator(BODY_MAX))
         self.fields["body"].error_messages["required"] = _("Write the text of your contribution.")
         self.fields["centre"].queryset = self.fields["centre"].queryset.order_by("name")

@@ -209,10 +209,12 @@ def seed_guide(stdout) -> None:
                 index += 1
         bulk_create_with_history(contributions, Contribution, default_change_reason="demo data")
         by_title = {c.title: c for c in Contribution.objects.filter(title__in=all_titles)}
-        steps = []
-        for contribution, (state, author, _changed) in zip(contributions, plans, strict=True):
+        steps, written = [], []
+        for contribution, (state, author, changed) in zip(contributions, plans, strict=True):
             stored = by_title[contribution.title]
             path = PATHS[state]
+            # The review history leads up to the last change of state, a few days apart.
+            written.append((stored.pk, changed - timedelta(days=2 * len(path) + 1)))
             for number, (frm, to) in enumerate(path):
                 editor_move = frm != S.DRAFT
                 steps.append(
@@ -225,5 +227,11 @@ def seed_guide(stdout) -> None:
                         comment=COMMENTS.get(to, "") if number == len(path) - 1 else "",
                     )
                 )
+                steps[-1].demo_at = changed - timedelta(days=2 * (len(path) - 1 - number))
         ContributionTransition.objects.bulk_create(steps)
+        # ``at`` and ``created_at`` take the current time on creation; date them back in the story.
+        for step in steps:
+            step.at = step.demo_at
+        ContributionTransition.objects.bulk_update(steps, ["at"])
+        Contribution.objects.bulk_update([Contribution(pk=pk, created_at=at) for pk, at in written], ["created_at"])
         stdout.write(f"  created {len(contributions)} guide contributions")

@@ -97,6 +97,11 @@ def contribution_transition(
             )
         if move.needs_comment and not comment:
             raise TransitionError(_("Please explain why, in a comment for the author."))
+        if to == S.SUBMITTED and not locked.licence_consent:
+            raise TransitionError(
+                _("“%(title)s” cannot go to the editors yet: edit it and agree to the guide's licence.")
+                % {"title": locked.title}
+            )
         if to == S.PUBLISHED and not locked.licence_consent:
             raise TransitionError(
                 _("“%(title)s” cannot be published: its author has not consented to the licence.")

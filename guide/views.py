@@ -79,7 +79,7 @@ def _form_fields(form) -> dict:
 def contribute(request):
     """Write a contribution: save it as a draft or submit it for review."""
     if request.method == "POST":
-        form = ContributionForm(request.POST)
+        form = ContributionForm(request.POST, submitting="submit" in request.POST)
         if form.is_valid():
             contribution = services.contribution_create(
                 author=request.user, submit="submit" in request.POST, **_form_fields(form)
@@ -108,7 +108,7 @@ def edit(request, pk):
         messages.error(request, _("“%(title)s” can no longer be changed.") % {"title": contribution.title})
         return redirect("guide:mine")
     if request.method == "POST":
-        form = ContributionForm(request.POST, instance=contribution)
+        form = ContributionForm(request.POST, instance=contribution, submitting="submit" in request.POST)
         if form.is_valid():
             try:
                 services.contribution_update(

@@ -3,6 +3,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from meetings.uploads import MAX_UPLOAD_BYTES, allowed_extensions_text, validate_upload
+
 from .enums import ThemeReason, ThemeState
 from .models import ExperienceSheet, Theme
 
@@ -92,13 +94,21 @@ class SheetForm(forms.ModelForm):
         }
 
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+# The same limits as a meeting's resources: the file is served from our own site.
+MAX_ATTACHMENT_BYTES = MAX_UPLOAD_BYTES
 
 
 class AttachmentForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     file = forms.FileField(label=_("or a file"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _("Up to %(size)d MB: %(types)s.") % {
+            "size": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+            "types": allowed_extensions_text(),
+        }
 
     def clean_file(self):
         file = self.cleaned_data.get("file")
@@ -107,6 +117,9 @@ class AttachmentForm(forms.Form):
                 _("This file is too large (at most %(size)s MB): share a link to it instead."),
                 params={"size": MAX_ATTACHMENT_BYTES // (1024 * 1024)},
             )
+        if file:
+            # A page or a program uploaded here would be served by the site itself.
+            validate_upload(file)
         return file
 
     def clean(self):

@@ -51,7 +51,16 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 
 def allowed_moves(*, theme: Theme, user) -> list[str]:
     """The states ``user`` may move ``theme`` to from where it is now."""
-    return [to for (source, to), actor in TRANSITIONS.items() if source == theme.state and _may_act(actor, theme, user)]
+    return [
+        to
+        for (source, to), actor in TRANSITIONS.items()
+        if source == theme.state and _may_act(actor, theme, user) and not _too_early(theme, to)
+    ]
+
+
+def _too_early(theme: Theme, to: str) -> bool:
+    """A theme is presented at its meeting: not before that meeting has begun."""
+    return to == ThemeState.PRESENTED and theme.meeting is not None and theme.meeting.starts_at > timezone.now()
 
 
 def _may_act(actor: str, theme: Theme, user) -> bool:
@@ -142,6 +151,8 @@ def theme_transition(*, theme: Theme, to: str, by, meeting: Meeting | None = Non
     note = note.strip()
     if to == ThemeState.DECLINED and not note:
         raise ThemeError(_("Please give the reason for declining this theme."))
+    if _too_early(theme, to):
+        raise ThemeError(_("A theme can be marked as presented once its meeting has begun."))
 
     fields = ["state", "state_changed_at", "state_changed_by", "state_note", "updated_at"]
     if to == ThemeState.SCHEDULED:

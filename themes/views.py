@@ -341,9 +341,11 @@ def sheet_edit(request, pk: int):
 
 
 @member_required
-@require_POST
 def attachment_add(request, pk: int):
     theme = _sheet_theme(request, pk)
+    if request.method != "POST":
+        # Reached by GET after an error page (a language switch, a bookmark): back to the sheet.
+        return redirect("themes:sheet", pk=theme.pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         services.sheet_attachment_add(
@@ -382,9 +384,11 @@ def attachment_delete(request, pk: int, attachment_pk: int):
 
 
 @member_required
-@require_POST
 def question_create(request, pk: int):
     theme = _theme(pk)
+    if request.method != "POST":
+        # Reached by GET after an error page (a language switch, a bookmark): back to the theme.
+        return _back(theme, "#questions")
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:

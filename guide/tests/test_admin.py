@@ -202,6 +202,40 @@ def test_stale_edit_by_a_second_editor_is_refused(editor_admin, staff_editor):
     assert (contribution.body, contribution.version) == ("Second editor's text", 2)
 
 
+def test_reordering_in_the_chapter_makes_an_open_edit_of_the_entry_stale(editor_admin):
+    chapter = ChapterFactory()
+    entry = ContributionFactory(chapter=chapter, order=3, state=S.PUBLISHED, body="Text")
+    opened_before = _change_data(entry, body="Text, polished")
+    chapter_url = reverse("admin:guide_chapter_change", args=[chapter.pk])
+
+    response = editor_admin.post(
+        chapter_url,
+        {
+            "title": chapter.title,
+            "slug": chapter.slug,
+            "introduction": chapter.introduction,
+            "order": chapter.order,
+            "contributions-TOTAL_FORMS": "1",
+            "contributions-INITIAL_FORMS": "1",
+            "contributions-MIN_NUM_FORMS": "0",
+            "contributions-MAX_NUM_FORMS": "1000",
+            "contributions-0-id": entry.pk,
+            "contributions-0-chapter": chapter.pk,
+            "contributions-0-order": "1",
+        },
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert (entry.order, entry.version, entry.body) == (1, 2, "Text")
+
+    response = editor_admin.post(reverse("admin:guide_contribution_change", args=[entry.pk]), opened_before)
+
+    assert response.status_code == 200
+    assert "Another editor changed this entry" in response.content.decode()
+    entry.refresh_from_db()
+    assert (entry.order, entry.version, entry.body) == (1, 2, "Text")
+
+
 def test_state_cannot_be_changed_through_the_change_form(editor_admin):
     contribution = ContributionFactory(state=S.SUBMITTED)
     url = reverse("admin:guide_contribution_change", args=[contribution.pk])

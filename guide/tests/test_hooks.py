@@ -1,5 +1,6 @@
 import io
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -136,6 +137,22 @@ def test_seed_demo_makes_six_chapters_and_forty_contributions_in_every_state_onc
     assert ContributionTransition.objects.count() == steps
     assert Contribution.history.count() == 40
     assert not Contribution.objects.filter(author__state="pending").exists()
+
+
+def test_seed_demo_review_history_is_dated_in_the_story_not_at_seeding_time():
+    from django.utils import timezone
+
+    UserFactory.create_batch(8, organisation=CommunityOrganisationFactory())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    moved = Contribution.objects.exclude(state=S.DRAFT).prefetch_related("transitions")
+    assert moved.count() > 30
+    for contribution in moved:
+        dates = [step.at for step in sorted(contribution.transitions.all(), key=lambda t: t.pk)]
+        assert dates == sorted(dates)
+        assert dates[-1] == contribution.state_changed_at
+        assert contribution.created_at < dates[0]
+    assert not ContributionTransition.objects.filter(at__gt=timezone.now() - timedelta(days=2)).exists()
 
 
 def test_chapter_slug_may_not_take_a_guide_page_address(editor):

@@ -389,6 +389,36 @@ def test_bad_input_is_refused_with_a_clear_error_and_kept(member_client, overrid
     assert Contribution.objects.count() == 0
 
 
+def test_a_draft_may_wait_for_the_licence_consent_but_not_its_submission(member_client, member):
+    chapter = ChapterFactory()
+
+    response = member_client.post("/guide/contribute/", _form_data(chapter, licence_consent=None, save="1"))
+
+    assert response.status_code == 302
+    draft = Contribution.objects.get()
+    assert (draft.state, draft.licence_consent, draft.author) == (S.DRAFT, False, member)
+
+    response = member_client.post(f"/guide/mine/{draft.pk}/submit/", follow=True)
+
+    assert "cannot go to the editors yet: edit it and agree to the guide&#x27;s licence." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.state == S.DRAFT
+    assert draft.transitions.count() == 0
+
+    response = member_client.post(
+        f"/guide/mine/{draft.pk}/edit/", _form_data(chapter, licence_consent=None, version=draft.version, submit="1")
+    )
+    assert response.context["form"].errors["licence_consent"] == [
+        "The guide can only publish texts whose authors agree to its licence."
+    ]
+    draft.refresh_from_db()
+    assert draft.state == S.DRAFT
+
+    member_client.post(f"/guide/mine/{draft.pk}/edit/", _form_data(chapter, version=draft.version, submit="1"))
+    draft.refresh_from_db()
+    assert (draft.state, draft.licence_consent) == (S.SUBMITTED, True)
+
+
 def test_preview_renders_markdown_and_strips_scripts(member_client):
     response = member_client.post("/guide/preview/", {"body": "**bold** <script>alert(1)</script>"})
     html = response.content.decode()
@@ -414,6 +444,22 @@ def test_mine_lists_my_contributions_with_states_and_editors_comments(member_cli
     assert "Changes requested" in html
     assert "Add a figure." in html
     assert reverse("guide:edit", kwargs={"pk": mine.pk}) in html
+
+
+def test_mine_names_the_zone_of_the_editors_comment_time(member_client, member, editor):
+    from datetime import UTC, datetime
+
+    member.time_zone = "America/Montreal"
+    member.save(update_fields=["time_zone"])
+    mine = ContributionFactory(author=member, state=S.CHANGES_REQUESTED)
+    step = ContributionTransition.objects.create(
+        contribution=mine, from_state=S.IN_REVIEW, to_state=S.CHANGES_REQUESTED, by=editor, comment="Add a figure."
+    )
+    ContributionTransition.objects.filter(pk=step.pk).update(at=datetime(2026, 3, 2, 15, 30, tzinfo=UTC))
+
+    html = member_client.get("/guide/mine/").content.decode()
+
+    assert "· 2 March 2026, 10:30 (America/Montreal)</footer>" in html
 
 
 def test_author_revises_and_resubmits(member_client, member):
@@ -476,3 +522,15 @@ def test_deleting_a_submitted_contribution_is_refused(member_client, member):
     response = member_client.post(f"/guide/mine/{contribution.pk}/delete/", follow=True)
     assert "Only a draft can be deleted." in response.content.decode()
     assert Contribution.objects.get().state == S.SUBMITTED
+
+
+def test_guide_search_pages_keep_the_whole_query_in_their_links(client):
+    chapter = ChapterFactory()
+    ContributionFactory.create_batch(31, chapter=chapter, state=S.PUBLISHED, title="Q&A #1 with partners")
+
+    response = client.get("/guide/", {"q": "Q&A #1"})
+    html = response.content.decode()
+
+    assert len(response.context["results"].object_list) == 30
+    assert 'href="?page=2&amp;q=Q%26A%20%231"' in html
+    assert len(client.get("/guide/", {"q": "Q&A #1", "page": "2"}).context["results"].object_list) == 1

@@ -120,3 +120,12 @@ def test_a_member_cannot_hide_a_question(theme):
         services.question_set_hidden(question=question, by=UserFactory(), hidden=True)
     services.question_set_hidden(question=question, by=make_facilitator(), hidden=True)
     assert Question.objects.get(pk=question.pk).hidden_at is not None
+
+
+def test_the_question_address_by_get_leads_back_to_the_questions(member_client, theme):
+    response = member_client.get(f"/themes/{theme.pk}/questions/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/themes/{theme.pk}/#questions"
+    assert Question.objects.count() == 0
+    assert member_client.get("/themes/999999/questions/").status_code == 404

@@ -222,3 +222,17 @@ def test_theme_page_query_count_is_the_same_for_1_and_10_questions_presenters_an
         SheetAttachment.objects.create(sheet=sheet, title=f"b{index}", url="https://example.org/b")
         ThemeTransition.objects.create(theme=theme, from_state="proposed", to_state="proposed", by=UserFactory())
     assert _detail_queries(member_client, theme) == one
+
+
+def test_history_names_the_meeting_with_french_typography(client):
+    member = UserFactory(preferred_language="fr")
+    meeting = MeetingFactory(title="Réunion de mai")
+    theme = ThemeFactory(state=ThemeState.SCHEDULED, meeting=meeting)
+    ThemeTransition.objects.create(
+        theme=theme, from_state=ThemeState.PROPOSED, to_state=ThemeState.SCHEDULED, meeting=meeting
+    )
+    client.force_login(member)
+
+    html = client.get(f"/themes/{theme.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+
+    assert "Programmé : Réunion de mai" in html

@@ -31,7 +31,8 @@ ALL_MOVES = list(product(ThemeState.values, ThemeState.values))
 def _theme_in(state: str, *, meeting=None) -> Theme:
     theme = ThemeFactory(state=state, meeting=meeting)
     if state == ThemeState.SCHEDULED:
-        meeting = meeting or MeetingFactory()
+        # A meeting under way: the theme may be moved, taken off or marked as presented.
+        meeting = meeting or MeetingFactory(starts_at=timezone.now() - timedelta(minutes=30))
         item = AgendaItem.objects.create(meeting=meeting, kind=AgendaKind.HUMAN_BOOKSTORE, title=theme.title)
         Theme.objects.filter(pk=theme.pk).update(meeting=meeting, agenda_item=item)
         theme.refresh_from_db()
@@ -211,6 +212,32 @@ def test_presenting_keeps_the_theme_on_its_meeting():
 
     theme.refresh_from_db()
     assert (theme.state, theme.meeting, theme.agenda_item) == (ThemeState.PRESENTED, meeting, item)
+
+
+def test_a_theme_is_not_presented_before_its_meeting_begins(django_capture_on_commit_callbacks):
+    theme = _theme_in(ThemeState.SCHEDULED, meeting=MeetingFactory())
+    fac = make_facilitator()
+    assert ThemeState.PRESENTED not in services.allowed_moves(theme=theme, user=fac)
+
+    with (
+        django_capture_on_commit_callbacks(execute=False) as callbacks,
+        pytest.raises(ThemeError, match="once its meeting has begun"),
+    ):
+        theme_transition(theme=theme, to=ThemeState.PRESENTED, by=fac)
+
+    assert Theme.objects.get(pk=theme.pk).state == ThemeState.SCHEDULED
+    assert ThemeTransition.objects.filter(theme=theme).count() == 0
+    assert callbacks == []
+
+
+def test_the_presented_page_answers_404_before_the_meeting_begins(client):
+    theme = _theme_in(ThemeState.SCHEDULED, meeting=MeetingFactory())
+    client.force_login(make_facilitator())
+
+    assert client.get(f"/themes/{theme.pk}/state/presented/").status_code == 404
+    assert client.post(f"/themes/{theme.pk}/state/presented/", {"note": ""}).status_code == 404
+    assert "Mark as presented" not in client.get(f"/themes/{theme.pk}/").content.decode()
+    assert Theme.objects.get(pk=theme.pk).state == ThemeState.SCHEDULED
 
 
 def test_allowed_moves_depend_on_the_user():
