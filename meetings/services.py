@@ -140,6 +140,8 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User, reason: str = "")
             locked.published_at = now
             fields.append("published_at")
         elif to == MeetingState.CANCELLED:
+            if locked.starts_at <= now:
+                raise ValidationError(_("A meeting that has already started cannot be cancelled."), code="started")
             reason = reason.strip()
             if not reason:
                 raise ValidationError(_("Please give a reason for cancelling."), code="reason")

@@ -164,7 +164,7 @@ def meeting_publish(request, pk: int):
 @facilitator_required
 def meeting_cancel(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    if meeting.is_cancelled:
+    if meeting.is_cancelled or meeting.has_started:
         raise Http404
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -262,3 +262,19 @@ def test_agenda_item_edit_sets_leads(facilitator_client, member):
     item.refresh_from_db()
     assert (item.title, item.duration_minutes) == ("Human bookstore: GDPR", 45)
     assert list(item.leads.all()) == [member]
+
+
+def test_a_meeting_that_has_started_cannot_be_cancelled(facilitator_client, facilitator, django_capture_on_commit_callbacks):
+    meeting = MeetingFactory(starts_at=timezone.now() - timedelta(days=30))
+    page = facilitator_client.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert reverse("meetings:cancel", args=[meeting.pk]) not in page.content.decode()
+    assert facilitator_client.get(reverse("meetings:cancel", args=[meeting.pk])).status_code == 404
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = facilitator_client.post(reverse("meetings:cancel", args=[meeting.pk]), {"reason": "Oops"})
+    assert response.status_code == 404
+    with pytest.raises(ValidationError) as error:
+        services.meeting_cancel(meeting=meeting, reason="Oops", by=facilitator)
+    assert error.value.code == "started"
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.sequence, meeting.cancel_reason) == (MeetingState.PUBLISHED, 0, "")
+    assert callbacks == []
