@@ -60,3 +60,16 @@ def test_facilitator_draws_runs_rounds_and_a_participant_follows_their_table(pag
     other.get_by_role("heading", name="Round 2 of 4").wait_for(timeout=10_000)
     other.get_by_text(f"Your table this round: table {number}").wait_for()
     assert other.get_by_role("list", name="At your table").inner_text().split(" (")[0] == mates[0]
+
+    # Finishing asks first; saying no leaves the session running.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Finish the session").click()
+    page.wait_for_timeout(1_000)
+    session.refresh_from_db()
+    assert session.state == "live"
+    page.get_by_role("heading", name="Round 2 of 4").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Finish the session").click()
+    page.get_by_text("Session finished: who met whom is saved.").wait_for()
+    session.refresh_from_db()
+    assert session.state == "finished"
