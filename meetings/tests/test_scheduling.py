@@ -99,6 +99,7 @@ def test_detail_shows_time_in_viewers_zone_with_zone_named(client, member):
     [
         ({"start_time": "16:00", "end_time": "15:00"}, "end_time", "The meeting must end after it starts."),
         ({"date": "2020-01-01"}, "date", "This date and time are in the past: choose a moment to come."),
+        ({"date": "9999-12-31"}, "date", "A meeting can be scheduled at most five years ahead."),
         ({"online_url": "ftp://files.example.org/meeting"}, "online_url", None),
         ({"online_url": "javascript:alert(1)"}, "online_url", None),
     ],
@@ -133,6 +134,26 @@ def test_service_refuses_a_meeting_in_the_past(facilitator):
         )
     assert error.value.code == "past"
     assert Meeting.objects.count() == 0
+
+
+def test_service_refuses_a_meeting_too_far_ahead(facilitator):
+    with pytest.raises(ValidationError) as error:
+        services.meeting_create(
+            by=facilitator,
+            title="Typo",
+            starts_at=datetime(9999, 12, 31, 9, tzinfo=UTC),
+            duration_minutes=60,
+            time_zone="UTC",
+        )
+    assert error.value.code == "too_far"
+    assert Meeting.objects.count() == 0
+
+
+def test_schedule_page_survives_a_last_meeting_in_the_last_year(facilitator_client):
+    MeetingFactory(starts_at=datetime(9999, 12, 31, 9, tzinfo=UTC), time_zone="Pacific/Kiritimati")
+    response = facilitator_client.get(reverse("meetings:create"))
+    assert response.status_code == 200
+    assert response.context["form"].initial["start_time"].hour == 14
 
 
 def test_publish_makes_draft_visible(facilitator_client, facilitator, client_for):
