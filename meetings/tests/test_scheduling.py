@@ -299,3 +299,20 @@ def test_a_meeting_that_has_started_cannot_be_cancelled(facilitator_client, faci
     meeting.refresh_from_db()
     assert (meeting.state, meeting.sequence, meeting.cancel_reason) == (MeetingState.PUBLISHED, 0, "")
     assert callbacks == []
+
+
+def test_standard_agenda_titles_show_in_the_readers_language(client_for):
+    meeting = MeetingFactory()
+    AgendaItem.objects.create(meeting=meeting, kind=AgendaKind.HOT_NEWS, title="Hot news", position=0)
+    AgendaItem.objects.create(meeting=meeting, kind=AgendaKind.BARRIERS, title="Principaux freins et défis", position=1)
+    AgendaItem.objects.create(meeting=meeting, kind=AgendaKind.OPPORTUNITIES, title="Our successes", position=2)
+    client = client_for("member")
+    english = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "<strong>Hot news</strong>" in english
+    assert "<strong>Key barriers and challenges</strong>" in english
+    assert "<strong>Our successes</strong>" in english
+    client.cookies["django_language"] = "fr"
+    french = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "<strong>Actualités du moment</strong>" in french
+    assert "<strong>Principaux freins et défis</strong>" in french
+    assert "<strong>Our successes</strong>" in french
