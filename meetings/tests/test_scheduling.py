@@ -285,7 +285,9 @@ def test_agenda_item_edit_sets_leads(facilitator_client, member):
     assert list(item.leads.all()) == [member]
 
 
-def test_a_meeting_that_has_started_cannot_be_cancelled(facilitator_client, facilitator, django_capture_on_commit_callbacks):
+def test_a_meeting_that_has_started_cannot_be_cancelled(
+    facilitator_client, facilitator, django_capture_on_commit_callbacks
+):
     meeting = MeetingFactory(starts_at=timezone.now() - timedelta(days=30))
     page = facilitator_client.get(reverse("meetings:detail", args=[meeting.pk]))
     assert reverse("meetings:cancel", args=[meeting.pk]) not in page.content.decode()
