@@ -5,7 +5,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings import services
 from meetings.enums import AgendaKind, MeetingState
@@ -314,7 +314,8 @@ def test_standard_agenda_titles_show_in_the_readers_language(client_for):
     assert "<strong>Key barriers and challenges</strong>" in english
     assert "<strong>Our successes</strong>" in english
     client.cookies["django_language"] = "fr"
-    french = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    with translation.override("en"):  # the request switches this thread to French: switch it back after
+        french = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert "<strong>Actualités du moment</strong>" in french
     assert "<strong>Principaux freins et défis</strong>" in french
     assert "<strong>Our successes</strong>" in french
