@@ -60,3 +60,41 @@ def test_facilitator_draws_runs_rounds_and_a_participant_follows_their_table(pag
     other.get_by_role("heading", name="Round 2 of 4").wait_for(timeout=10_000)
     other.get_by_text(f"Your table this round: table {number}").wait_for()
     assert other.get_by_role("list", name="At your table").inner_text().split(" (")[0] == mates[0]
+
+    # Finishing asks first; saying no leaves the session running.
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Finish the session").click()
+    page.wait_for_timeout(1_000)
+    session.refresh_from_db()
+    assert session.state == "live"
+    page.get_by_role("heading", name="Round 2 of 4").wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Finish the session").click()
+    page.get_by_text("Session finished: who met whom is saved.").wait_for()
+    session.refresh_from_db()
+    assert session.state == "finished"
+
+
+def test_a_control_refused_on_a_stale_screen_says_why(page, new_page, live_server):
+    facilitator = factories.facilitator()
+    meeting = MeetingFactory(title="Porto meeting")
+    going_members(meeting, 4, centres=2)
+    sign_in(page, facilitator.email, PASSWORD)
+    page.goto(f"/meetings/{meeting.pk}/networking/")
+    page.get_by_label("Number of rounds").fill("2")
+    page.get_by_role("button", name="Set up the session").click()
+    page.get_by_role("button", name="Draw the rounds").click()
+    page.get_by_role("link", name="Open the live screen").click()
+    page.get_by_role("button", name="Start round 1").click()
+    page.get_by_role("heading", name="Round 1 of 2").wait_for()
+
+    # A second screen still shows round 1 when the first one moves on to the last round.
+    other = new_page()
+    sign_in(other, facilitator.email, PASSWORD)
+    other.goto(page.url)
+    other.get_by_role("heading", name="Round 1 of 2").wait_for()
+    page.get_by_role("button", name="Next round").click()
+    page.get_by_role("heading", name="Round 2 of 2").wait_for()
+    other.get_by_role("button", name="Next round").click()
+    other.get_by_text("This is the last round.").wait_for()
+    other.get_by_role("heading", name="Round 2 of 2").wait_for()

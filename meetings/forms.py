@@ -12,7 +12,7 @@ from community.models import User, time_zone_choices
 
 from .enums import AgendaKind, RSVPResponse
 from .models import AgendaItem, Meeting
-from .services import validate_online_url
+from .services import MAX_AHEAD, validate_online_url
 from .uploads import MAX_UPLOAD_BYTES, allowed_extensions_text, validate_upload
 
 
@@ -81,6 +81,9 @@ class MeetingForm(forms.Form):
         rescheduled = self.meeting is None or starts_at != self.meeting.starts_at
         if rescheduled and starts_at <= self.now:
             self.add_error("date", _("This date and time are in the past: choose a moment to come."))
+            return data
+        if rescheduled and starts_at > self.now + MAX_AHEAD:
+            self.add_error("date", _("A meeting can be scheduled at most five years ahead."))
             return data
         # Subtract in UTC so a meeting across a clock change lasts what the clock says.
         data["starts_at"] = starts_at

@@ -136,3 +136,4 @@ def seed_demo(stdout) -> None:
 
     seed_meetings(stdout)
     networking_hooks.seed_demo(stdout)
+    reminders_hooks.seed_demo(stdout)

@@ -1,9 +1,11 @@
+import functools
 import secrets
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -80,6 +82,10 @@ class Meeting(models.Model):
         return self.state == MeetingState.DRAFT
 
     @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
     def minutes_published(self) -> bool:
         return self.minutes_published_at is not None
 
@@ -101,6 +107,24 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self):
+        """The title, except that a standard title (the kind's own name, in any language) is shown
+        in the reader's language: the standard agenda is created in whatever language its author used."""
+        if self.kind != AgendaKind.OTHER and self.title in _standard_titles(self.kind):
+            return AgendaKind(self.kind).label
+        return self.title
+
+
+@functools.cache
+def _standard_titles(kind: str) -> frozenset[str]:
+    label = AgendaKind(kind).label
+    titles = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            titles.add(str(label))
+    return frozenset(titles)
 
 
 class RSVP(models.Model):

@@ -7,7 +7,7 @@ the change, and lock the rows they read-then-write.
 
 import zoneinfo
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
@@ -61,11 +61,17 @@ def validate_online_url(url: str) -> None:
         raise ValidationError(_("The online link must start with http:// or https://."), code="scheme")
 
 
+# Far enough for any real plan; a typo such as 9999 would otherwise break the next suggested date.
+MAX_AHEAD = timedelta(days=5 * 365)
+
+
 def _validate_schedule(*, starts_at: datetime, duration_minutes: int, now: datetime) -> None:
     if duration_minutes is None or duration_minutes < 1:
         raise ValidationError(_("The meeting must end after it starts."), code="end_before_start")
     if starts_at <= now:
         raise ValidationError(_("A meeting cannot be scheduled in the past."), code="past")
+    if starts_at > now + MAX_AHEAD:
+        raise ValidationError(_("A meeting can be scheduled at most five years ahead."), code="too_far")
 
 
 def _lock(meeting: Meeting) -> Meeting:
@@ -140,6 +146,8 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User, reason: str = "")
             locked.published_at = now
             fields.append("published_at")
         elif to == MeetingState.CANCELLED:
+            if locked.starts_at <= now:
+                raise ValidationError(_("A meeting that has already started cannot be cancelled."), code="started")
             reason = reason.strip()
             if not reason:
                 raise ValidationError(_("Please give a reason for cancelling."), code="reason")
@@ -532,7 +540,10 @@ def suggested_start(*, last: Meeting | None, now: datetime, months: int = 2) -> 
     local = last.starts_at.astimezone(zone).replace(tzinfo=None)
     step = 1
     while True:
-        candidate = (local + relativedelta(months=months * step)).replace(tzinfo=zone)
+        try:
+            candidate = (local + relativedelta(months=months * step)).replace(tzinfo=zone)
+        except (OverflowError, ValueError):  # past the last year a date can hold
+            return None
         if candidate > now:
             return candidate
         step += 1

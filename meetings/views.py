@@ -1,5 +1,6 @@
 """Meeting pages. Views check access, call one selector or service, and render or redirect."""
 
+import re
 import zoneinfo
 from datetime import time
 
@@ -34,6 +35,8 @@ from .rules import can_add_resource, can_remove_resource, can_see_minutes, rsvp_
 
 PAST_PER_PAGE = 12
 RESOURCES_PER_PAGE = 20
+# Tokens are URL-safe base64; anything else (a NUL byte, say) cannot be one and never reaches the database.
+FEED_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def _form_error(form, error: ValidationError) -> None:
@@ -161,7 +164,7 @@ def meeting_publish(request, pk: int):
 @facilitator_required
 def meeting_cancel(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    if meeting.is_cancelled:
+    if meeting.is_cancelled or meeting.has_started:
         raise Http404
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -410,6 +413,8 @@ def meeting_ical(request, pk: int):
 @require_GET
 def calendar_feed(request, token: str):
     """A member's personal feed: the secret token is the key, as calendar apps cannot sign in."""
+    if not FEED_TOKEN.fullmatch(token):
+        raise Http404
     feed = get_object_or_404(CalendarFeed.objects.select_related("member"), token=token)
     if not feed.member.is_approved:
         raise Http404

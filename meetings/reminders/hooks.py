@@ -35,3 +35,50 @@ def export_personal_data(user) -> dict:
             for delivery in deliveries
         ]
     }
+
+
+def seed_demo(stdout) -> None:
+    """Past demo meetings get the reminders that went out before them (7 and 1 day before, to the
+    members who answered going or maybe), so their facilitator view tells what a real one would.
+
+    Idempotent: a meeting that already has deliveries is left alone. Deterministic and bulk.
+    """
+    from datetime import timedelta
+
+    from django.db.models import Exists, OuterRef
+    from django.utils import timezone
+
+    from ..enums import MeetingState, RSVPResponse
+    from ..models import RSVP, Meeting
+    from .enums import DeliveryKind, DeliveryStatus
+    from .models import Delivery, default_offsets
+
+    meetings = {
+        meeting.pk: meeting
+        for meeting in Meeting.objects.filter(state=MeetingState.PUBLISHED, starts_at__lt=timezone.now())
+        .exclude(Exists(Delivery.objects.filter(meeting=OuterRef("pk"))))
+        .only("pk", "starts_at")
+    }
+    if not meetings:
+        return
+    answers = RSVP.objects.filter(
+        meeting_id__in=meetings, response__in=(RSVPResponse.GOING, RSVPResponse.MAYBE)
+    ).values_list("meeting_id", "member_id")
+    rows = []
+    for meeting_id, member_id in answers.order_by("meeting_id", "member_id"):
+        starts_at = meetings[meeting_id].starts_at
+        for offset in default_offsets():
+            rows.append(
+                Delivery(
+                    meeting_id=meeting_id,
+                    member_id=member_id,
+                    kind=DeliveryKind.REMINDER,
+                    offset_minutes=offset,
+                    starts_at=starts_at,
+                    status=DeliveryStatus.SENT,
+                    attempts=1,
+                    sent_at=starts_at - timedelta(minutes=offset) + timedelta(minutes=2),
+                )
+            )
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    stdout.write(f"  recorded {len(rows)} reminders sent before past meetings")

@@ -322,7 +322,7 @@ def _base_context(meeting: Meeting) -> dict:
     """What every message about the meeting shares; plain values, as it is rendered once per recipient."""
     agenda = [
         {
-            "title": item.title,
+            "title": item.display_title,
             "duration_minutes": item.duration_minutes,
             "leads": ", ".join(str(lead) for lead in item.leads.all()),
         }

@@ -91,6 +91,12 @@ def test_unknown_or_regenerated_token_answers_404(client, member_client, member)
     assert client.get(reverse("meetings:feed", args=[new])).status_code == 200
 
 
+@pytest.mark.parametrize("token", ["%00", "a%00b", "x" * 65, "tok en", "ééé"])
+def test_malformed_token_answers_404(client, member, token):
+    services.calendar_feed_get(member=member)
+    assert client.get(f"/meetings/calendar/{token}.ics").status_code == 404
+
+
 def test_feed_of_a_suspended_member_answers_404(client):
     person = UserFactory(state="suspended")
     feed = services.calendar_feed_get(member=person)

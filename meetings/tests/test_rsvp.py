@@ -200,3 +200,14 @@ def test_second_transaction_waits_for_the_first_and_then_finds_the_meeting_full(
     assert list(RSVP.objects.filter(meeting=meeting).values_list("member_id", "response")) == [
         (first.pk, RSVPResponse.GOING)
     ]
+
+
+def test_a_past_meeting_no_longer_asks_whether_the_member_is_coming(member_client, member):
+    past = MeetingFactory(starts_at=timezone.now() - timedelta(days=20))
+    RSVPFactory(meeting=past, member=member, response=RSVPResponse.GOING)
+    page = member_client.get(reverse("meetings:detail", args=[past.pk])).content.decode()
+    assert "Are you coming?" not in page
+    assert "Who said they would come" in page
+    assert "Your answer: Going" in page
+    coming = member_client.get(reverse("meetings:detail", args=[MeetingFactory().pk])).content.decode()
+    assert "Are you coming?" in coming

@@ -5,7 +5,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from meetings import services
 from meetings.enums import AgendaKind, MeetingState
@@ -99,6 +99,7 @@ def test_detail_shows_time_in_viewers_zone_with_zone_named(client, member):
     [
         ({"start_time": "16:00", "end_time": "15:00"}, "end_time", "The meeting must end after it starts."),
         ({"date": "2020-01-01"}, "date", "This date and time are in the past: choose a moment to come."),
+        ({"date": "9999-12-31"}, "date", "A meeting can be scheduled at most five years ahead."),
         ({"online_url": "ftp://files.example.org/meeting"}, "online_url", None),
         ({"online_url": "javascript:alert(1)"}, "online_url", None),
     ],
@@ -133,6 +134,26 @@ def test_service_refuses_a_meeting_in_the_past(facilitator):
         )
     assert error.value.code == "past"
     assert Meeting.objects.count() == 0
+
+
+def test_service_refuses_a_meeting_too_far_ahead(facilitator):
+    with pytest.raises(ValidationError) as error:
+        services.meeting_create(
+            by=facilitator,
+            title="Typo",
+            starts_at=datetime(9999, 12, 31, 9, tzinfo=UTC),
+            duration_minutes=60,
+            time_zone="UTC",
+        )
+    assert error.value.code == "too_far"
+    assert Meeting.objects.count() == 0
+
+
+def test_schedule_page_survives_a_last_meeting_in_the_last_year(facilitator_client):
+    MeetingFactory(starts_at=datetime(9999, 12, 31, 9, tzinfo=UTC), time_zone="Pacific/Kiritimati")
+    response = facilitator_client.get(reverse("meetings:create"))
+    assert response.status_code == 200
+    assert response.context["form"].initial["start_time"].hour == 14
 
 
 def test_publish_makes_draft_visible(facilitator_client, facilitator, client_for):
@@ -262,3 +283,39 @@ def test_agenda_item_edit_sets_leads(facilitator_client, member):
     item.refresh_from_db()
     assert (item.title, item.duration_minutes) == ("Human bookstore: GDPR", 45)
     assert list(item.leads.all()) == [member]
+
+
+def test_a_meeting_that_has_started_cannot_be_cancelled(
+    facilitator_client, facilitator, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(starts_at=timezone.now() - timedelta(days=30))
+    page = facilitator_client.get(reverse("meetings:detail", args=[meeting.pk]))
+    assert reverse("meetings:cancel", args=[meeting.pk]) not in page.content.decode()
+    assert facilitator_client.get(reverse("meetings:cancel", args=[meeting.pk])).status_code == 404
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = facilitator_client.post(reverse("meetings:cancel", args=[meeting.pk]), {"reason": "Oops"})
+    assert response.status_code == 404
+    with pytest.raises(ValidationError) as error:
+        services.meeting_cancel(meeting=meeting, reason="Oops", by=facilitator)
+    assert error.value.code == "started"
+    meeting.refresh_from_db()
+    assert (meeting.state, meeting.sequence, meeting.cancel_reason) == (MeetingState.PUBLISHED, 0, "")
+    assert callbacks == []
+
+
+def test_standard_agenda_titles_show_in_the_readers_language(client_for):
+    meeting = MeetingFactory()
+    AgendaItem.objects.create(meeting=meeting, kind=AgendaKind.HOT_NEWS, title="Hot news", position=0)
+    AgendaItem.objects.create(meeting=meeting, kind=AgendaKind.BARRIERS, title="Principaux freins et défis", position=1)
+    AgendaItem.objects.create(meeting=meeting, kind=AgendaKind.OPPORTUNITIES, title="Our successes", position=2)
+    client = client_for("member")
+    english = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "<strong>Hot news</strong>" in english
+    assert "<strong>Key barriers and challenges</strong>" in english
+    assert "<strong>Our successes</strong>" in english
+    client.cookies["django_language"] = "fr"
+    with translation.override("en"):  # the request switches this thread to French: switch it back after
+        french = client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
+    assert "<strong>Actualités du moment</strong>" in french
+    assert "<strong>Principaux freins et défis</strong>" in french
+    assert "<strong>Our successes</strong>" in french

@@ -306,6 +306,9 @@ def test_french_speaking_member_gets_the_french_mail(meeting):
     # Day and month names come from Django's own French catalogue.
     assert message.subject.endswith("Spring meeting, dimanche 28 mars 2027")
     assert "dimanche 28 mars 2027, 09:00–11:00 (Europe/Paris)" in message.body
+    # A standard agenda title speaks the reader's language; a title of one's own stays as written.
+    assert "- Actualités du moment (20 min)" in message.body
+    assert "- Human bookstore: valorising a partnership (45 min)" in message.body
     assert '<html lang="fr">' in message.alternatives[0][0]
 
 
