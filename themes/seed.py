@@ -497,8 +497,18 @@ def _placements(themes, past_meetings, upcoming) -> dict:
 
 
 def _place_on_meetings(themes, placements) -> None:
-    """Fill each meeting's human bookstore item with its theme and presenters."""
+    """Fill each meeting's human bookstore item with its theme and presenters.
+
+    The presenters of a session that took place were there: their attendance is recorded.
+    """
+    from meetings.models import Attendance
+
+    present = []
     for theme in themes:
         if theme.pk in placements:
-            _fill_agenda_item(theme, placements[theme.pk])
+            meeting = placements[theme.pk]
+            _fill_agenda_item(theme, meeting)
             theme.save(update_fields=["meeting", "agenda_item"])
+            if theme.state in (PR, A):
+                present += [Attendance(meeting=meeting, member=lead) for lead in theme.agenda_item.leads.all()]
+    Attendance.objects.bulk_create(present, ignore_conflicts=True)

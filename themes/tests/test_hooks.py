@@ -217,3 +217,18 @@ def test_seed_demo_creates_themes_in_every_state_and_twice_changes_nothing():
         assert moments == sorted(moments), theme.title  # the history reads in order
         assert theme.created_at == moments[0]
     assert facilitator.pk
+
+
+def test_seed_demo_records_presenters_of_past_sessions_as_present():
+    from meetings.models import Attendance
+
+    for _index in range(6):
+        UserFactory()
+    past = [MeetingFactory(starts_at=timezone.now() - timedelta(days=60 * (i + 1))) for i in range(3)]
+
+    hooks.seed_demo(io.StringIO())
+
+    presented = Theme.objects.filter(state__in=[ThemeState.PRESENTED, ThemeState.ARCHIVED], meeting__in=past)
+    expected = {(t.meeting_id, lead.pk) for t in presented for lead in t.agenda_item.leads.all()}
+    assert expected
+    assert expected <= set(Attendance.objects.values_list("meeting_id", "member_id"))
