@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -171,7 +172,8 @@ class Resource(models.Model):
 
     @property
     def href(self) -> str:
-        return self.file.url if self.file else self.url
+        # Files go through a members-only view, never straight to /media/.
+        return reverse("meetings:resource_file", args=[self.pk]) if self.file else self.url
 
 
 class Attendance(models.Model):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from community import extensions
 from community.access import facilitator_required, member_required
+from community.downloads import file_download
 from community.rules import is_facilitator
 
 from . import ical, selectors, services
@@ -31,7 +32,7 @@ from .forms import (
     ResourceSearchForm,
 )
 from .models import AgendaItem, CalendarFeed, Meeting, Resource
-from .rules import can_add_resource, can_remove_resource, can_see_minutes, rsvp_open
+from .rules import can_add_resource, can_remove_resource, can_see_minutes, can_view_meeting, rsvp_open
 
 PAST_PER_PAGE = 12
 RESOURCES_PER_PAGE = 20
@@ -382,6 +383,16 @@ def resource_remove(request, pk: int):
     services.resource_remove(resource=resource, by=request.user)
     messages.success(request, _("Resource removed."))
     return redirect(_back(request, meeting_url(resource.meeting) + "#resources"))
+
+
+@member_required
+@require_GET
+def resource_file(request, pk: int):
+    """A resource's uploaded file, for those who may see its meeting."""
+    resource = get_object_or_404(Resource.objects.select_related("meeting"), pk=pk)
+    if not can_view_meeting(request.user, resource.meeting):
+        raise Http404
+    return file_download(resource.file)
 
 
 @member_required

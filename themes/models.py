@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
@@ -241,7 +242,10 @@ class SheetAttachment(models.Model):
 
     @property
     def href(self) -> str:
-        return self.url or (self.file.url if self.file else "")
+        if self.url or not self.file:
+            return self.url
+        # Files go through a members-only view, never straight to /media/.
+        return reverse("themes:attachment_file", args=[self.pk])
 
 
 class Question(models.Model):

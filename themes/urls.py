@@ -20,6 +20,7 @@ urlpatterns = [
     path("<int:pk>/sheet/", views.sheet_edit, name="sheet"),
     path("<int:pk>/sheet/attachments/", views.attachment_add, name="attachment_add"),
     path("<int:pk>/sheet/attachments/<int:attachment_pk>/delete/", views.attachment_delete, name="attachment_delete"),
+    path("attachments/<int:pk>/file/", views.attachment_file, name="attachment_file"),
     path("<int:pk>/questions/", views.question_create, name="question_create"),
     path("<int:pk>/questions/<int:question_pk>/vote/", views.question_vote, name="question_vote"),
     path("<int:pk>/questions/<int:question_pk>/answer/", views.question_answer, name="question_answer"),

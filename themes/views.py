@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.access import facilitator_required, member_required
+from community.downloads import file_download
 from community.rules import is_facilitator
 
 from . import selectors, services
@@ -456,3 +457,10 @@ def question_hide(request, pk: int, question_pk: int):
     services.question_set_hidden(question=question, by=request.user, hidden=hidden)
     messages.success(request, _("Question hidden.") if hidden else _("Question shown again."))
     return _back(question.theme, "#questions")
+
+
+@member_required
+def attachment_file(request, pk: int):
+    """An experience-sheet file, for members (themes are open to every member)."""
+    attachment = get_object_or_404(SheetAttachment, pk=pk)
+    return file_download(attachment.file)
