@@ -8,6 +8,7 @@ the change, and lock the rows they read-then-write.
 import zoneinfo
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
@@ -350,10 +351,18 @@ def _promote_waitlist(meeting: Meeting) -> list[RSVP]:
         F("waitlisted_at").asc(nulls_last=True), "updated_at", "pk"
     )
     promoted = list(waiting if free is None else waiting[:free])
+    now = timezone.now()
     for rsvp in promoted:
         rsvp.response = RSVPResponse.GOING
         rsvp.waitlisted_at = None
-    RSVP.objects.bulk_update(promoted, ["response", "waitlisted_at"])
+        rsvp.updated_at = now
+    RSVP.objects.bulk_update(promoted, ["response", "waitlisted_at", "updated_at"])
+    if promoted:
+        from .tasks import send_waitlist_promotion
+
+        transaction.on_commit(
+            partial(send_waitlist_promotion.delay, meeting_id=meeting.pk, member_ids=[r.member_id for r in promoted])
+        )
     return promoted
 
 

@@ -211,3 +211,22 @@ def test_a_past_meeting_no_longer_asks_whether_the_member_is_coming(member_clien
     assert "Your answer: Going" in page
     coming = member_client.get(reverse("meetings:detail", args=[MeetingFactory().pk])).content.decode()
     assert "Are you coming?" in coming
+
+
+def test_member_taken_off_the_waiting_list_is_told_by_mail_in_their_language(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    meeting = MeetingFactory(title="Spring meeting", capacity=1)
+    holder = UserFactory()
+    services.rsvp_set(meeting=meeting, member=holder, response=RSVPResponse.GOING)
+    waiting = UserFactory(email="next@example.org", preferred_language="fr")
+    services.rsvp_set(meeting=meeting, member=waiting, response=RSVPResponse.WAITLISTED)
+    opted_out = UserFactory(notify_meeting_changes=False)
+    services.rsvp_set(meeting=meeting, member=opted_out, response=RSVPResponse.WAITLISTED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rsvp_set(meeting=meeting, member=holder, response=RSVPResponse.NOT_GOING)
+
+    assert RSVP.objects.get(meeting=meeting, member=waiting).response == RSVPResponse.GOING
+    assert [m.to for m in mail.outbox] == [["next@example.org"]]
+    assert mail.outbox[0].subject == "Vous avez une place : Spring meeting"
