@@ -8,6 +8,7 @@ Each app may define a module ``<app>/hooks.py`` with any of these functions:
 - ``erase_personal_data(user) -> None``: called before an account is deleted;
 - ``search(query, user) -> list[dict]``: results with ``title``, ``url``, ``kind``, ``excerpt``;
 - ``meeting_sections(meeting, viewer) -> list[dict]``: blocks for a meeting page (themes, sheets);
+- ``meeting_cancelled(*, meeting, by) -> None``: inside the cancelling transaction;
 - ``seed_demo(stdout) -> None``: demo data, idempotent.
 
 Keeping the list explicit (instead of signals) keeps the order predictable:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import extensions
 from community.models import User
 
 from .enums import AgendaKind, MeetingState, RSVPResponse
@@ -159,8 +160,11 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User, reason: str = "")
             fields += ["cancel_reason", "cancelled_at", "cancelled_by", "sequence"]
         locked.save(update_fields=fields)
         locked.refresh_from_db(fields=["sequence"])
-        if to == MeetingState.CANCELLED and previous == MeetingState.PUBLISHED:
-            _queue_change_notice(locked, "cancelled")
+        if to == MeetingState.CANCELLED:
+            # Other apps let go of what they had placed on the meeting (themes go back to the backlog).
+            extensions.call_all("meeting_cancelled", meeting=locked, by=by)
+            if previous == MeetingState.PUBLISHED:
+                _queue_change_notice(locked, "cancelled")
     _refresh(meeting, locked, [*fields, "sequence"])
     return meeting
 

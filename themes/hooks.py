@@ -8,6 +8,7 @@ from community.rules import is_facilitator, is_member
 from meetings.enums import MeetingState
 
 from . import selectors, services
+from .enums import ThemeState
 from .models import PresenterRole, Question, QuestionVote, SheetAttachment, Theme, ThemeInterest
 
 
@@ -112,3 +113,9 @@ def seed_demo(stdout) -> None:
     from .seed import seed_themes
 
     seed_themes(stdout)
+
+
+def meeting_cancelled(*, meeting, by) -> None:
+    """Themes placed on a cancelled meeting go back to the backlog, to be placed on another date."""
+    for theme in Theme.objects.filter(meeting=meeting, state=ThemeState.SCHEDULED).order_by("pk"):
+        services.theme_transition(theme=theme, to=ThemeState.PROPOSED, by=by, note=str(_("The meeting was cancelled.")))

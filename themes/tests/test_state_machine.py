@@ -279,3 +279,26 @@ def test_two_themes_scheduled_at_once_on_one_meeting_get_their_own_items():
     items = AgendaItem.objects.filter(meeting=meeting, kind=AgendaKind.HUMAN_BOOKSTORE)
     assert items.count() == 2
     assert sorted(Theme.objects.values_list("agenda_item", flat=True)) == sorted(items.values_list("pk", flat=True))
+
+
+def test_cancelling_the_meeting_sends_its_themes_back_to_the_backlog():
+    from meetings import services as meeting_services
+    from meetings.enums import MeetingState
+
+    theme = _theme_in(ThemeState.PROPOSED)
+    presenter(theme)
+    meeting = MeetingFactory()
+    facilitator = make_facilitator()
+    theme_transition(theme=theme, to=ThemeState.SCHEDULED, by=facilitator, meeting=meeting)
+
+    meeting_services.meeting_cancel(meeting=meeting, reason="The venue closed", by=facilitator)
+
+    theme.refresh_from_db()
+    meeting.refresh_from_db()
+    assert meeting.state == MeetingState.CANCELLED
+    assert (theme.state, theme.meeting, theme.agenda_item) == (ThemeState.PROPOSED, None, None)
+    assert list(theme.transitions.order_by("pk").values_list("from_state", "to_state", "note"))[-1] == (
+        ThemeState.SCHEDULED,
+        ThemeState.PROPOSED,
+        "The meeting was cancelled.",
+    )
