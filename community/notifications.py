@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core import mail
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
 
@@ -24,12 +24,7 @@ def _zone(user):
 
 
 def _preferences_url() -> str:
-    try:
-        path = reverse("community:profile_edit")
-    except NoReverseMatch:
-        # The path is part of the public URL contract, so emails can carry it before the page is wired.
-        path = "/members/me/edit/"
-    return settings.SITE_URL + path + "#notifications"
+    return settings.SITE_URL + reverse("community:profile_edit") + "#notifications"
 
 
 def build_message(*, user, template: str, context: dict, attachments=()) -> mail.EmailMultiAlternatives:

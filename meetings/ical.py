@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import reverse
 from icalendar import Calendar, Event
 
 from .models import Meeting
@@ -24,7 +23,7 @@ def meeting_uid(meeting: Meeting) -> str:
 
 
 def meeting_url(meeting: Meeting) -> str:
-    return settings.SITE_URL + reverse("meetings:detail", args=[meeting.pk])
+    return settings.SITE_URL + meeting.get_absolute_url()
 
 
 def _calendar(name: str | None = None) -> Calendar:

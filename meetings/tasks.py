@@ -1,13 +1,12 @@
 """Mails of the meetings app that are not reminders (those live in ``meetings.reminders``)."""
 
 from celery import shared_task
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
 from community.enums import NotificationKind
 from community.notifications import send_to_users
 
+from .ical import meeting_url
 from .models import Meeting
 
 
@@ -22,5 +21,5 @@ def send_waitlist_promotion(*, meeting_id: int, member_ids: list[int]) -> int:
         users=members,
         kind=NotificationKind.MEETING_CHANGES,
         template="meetings/email/waitlist_promoted",
-        context={"meeting": meeting, "meeting_url": settings.SITE_URL + reverse("meetings:detail", args=[meeting.pk])},
+        context={"meeting": meeting, "meeting_url": meeting_url(meeting)},
     )

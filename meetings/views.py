@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -183,7 +182,7 @@ def meeting_cancel(request, pk: int):
 @require_POST
 def rsvp(request, pk: int):
     meeting = get_object_or_404(selectors.visible_meetings(request.user), pk=pk)
-    back = _back(request, meeting_url(meeting))
+    back = _back(request, meeting.get_absolute_url())
     response = request.POST.get("response", "")
     if response not in RSVPResponse.values:
         messages.error(request, _("Choose going, maybe or not going."))
@@ -203,10 +202,6 @@ def rsvp(request, pk: int):
             }[answer.response],
         )
     return redirect(back)
-
-
-def meeting_url(meeting: Meeting) -> str:
-    return reverse("meetings:detail", args=[meeting.pk])
 
 
 # --- agenda ----------------------------------------------------------------------------------
@@ -368,7 +363,7 @@ def resource_add(request, pk: int):
             _form_error(form, error)
         else:
             messages.success(request, _("Resource added to the meeting."))
-            return redirect(meeting_url(meeting) + "#resources")
+            return redirect(meeting.get_absolute_url() + "#resources")
     return render(request, "meetings/resource_form.html", {"meeting": meeting, "form": form})
 
 
@@ -382,7 +377,7 @@ def resource_remove(request, pk: int):
         raise Http404
     services.resource_remove(resource=resource, by=request.user)
     messages.success(request, _("Resource removed."))
-    return redirect(_back(request, meeting_url(resource.meeting) + "#resources"))
+    return redirect(_back(request, resource.meeting.get_absolute_url() + "#resources"))
 
 
 @member_required

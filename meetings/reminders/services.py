@@ -35,7 +35,7 @@ from community.enums import NotificationKind
 from community.notifications import build_message
 
 from ..enums import MeetingState, RSVPResponse
-from ..ical import meeting_ics
+from ..ical import meeting_ics, meeting_url
 from ..models import RSVP, AgendaItem, Meeting
 from . import schedule
 from .enums import OPEN_STATUSES, DeliveryKind, DeliveryStatus
@@ -328,7 +328,7 @@ def _base_context(meeting: Meeting) -> dict:
         }
         for item in meeting.agenda
     ]
-    return {"meeting": meeting, "agenda": agenda, "meeting_url": f"{settings.SITE_URL}/meetings/{meeting.pk}/"}
+    return {"meeting": meeting, "agenda": agenda, "meeting_url": meeting_url(meeting)}
 
 
 def _still_wanted(row: Delivery, answer: str | None) -> bool:

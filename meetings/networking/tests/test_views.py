@@ -354,3 +354,13 @@ def test_live_screen_of_a_session_not_drawn_answers_404(facilitator_client, meet
     session = make_session(meeting, 4, state=SessionState.SETUP)
 
     assert facilitator_client.get(url("live", session)).status_code == 404
+
+
+def test_screens_stop_polling_once_the_session_is_finished(facilitator_client, meeting, make_session):
+    live = make_session(meeting, 4, rounds=2, state=SessionState.LIVE)
+    assert 'hx-trigger="every 3s"' in facilitator_client.get(url("live", live), HTTP_HX_REQUEST="true").content.decode()
+
+    live.state = SessionState.FINISHED
+    live.save(update_fields=["state"])
+
+    assert "hx-trigger" not in facilitator_client.get(url("live", live), HTTP_HX_REQUEST="true").content.decode()
