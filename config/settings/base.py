@@ -189,6 +189,13 @@ REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
 # Send tasks handed out per meeting at most (they share the work through row claims).
 REMINDER_SEND_TASKS = env.int("REMINDER_SEND_TASKS", default=4)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+# No message begins later than this before the start (nor twice the slowest message so far).
+REMINDER_START_MARGIN_SECONDS = env.float("REMINDER_START_MARGIN_SECONDS", default=10.0)
+# A send task stops between two messages after this long and hands the rest to the next task,
+# well before its own soft and hard time limits (seconds).
+REMINDER_SEND_TIME_BUDGET = env.float("REMINDER_SEND_TIME_BUDGET", default=120.0)
+REMINDER_SEND_SOFT_TIME_LIMIT = env.int("REMINDER_SEND_SOFT_TIME_LIMIT", default=240)
+REMINDER_SEND_TIME_LIMIT = env.int("REMINDER_SEND_TIME_LIMIT", default=300)
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 TAGGIT_CASE_INSENSITIVE = True

@@ -7,28 +7,36 @@ The flow, and why each step is safe to repeat:
    closes rows that can no longer be sent and hands out send tasks for the rest.
 2. A send task calls ``deliveries_send``: it claims a batch of rows in a short transaction
    (``select_for_update(skip_locked=True)``), so two senders never hold the same row; it sends
-   the batch over one connection, one message at a time, and marks sent only the rows whose
-   message the backend accepted. A claim older than ``REMINDER_CLAIM_TIMEOUT_MINUTES`` (its
-   worker died) is open again. The only duplicate left possible is a worker dying after the
-   backend accepted a batch and before the database recorded it: at most one batch, once.
-3. Everything is checked against the meeting as it is *now*: a reschedule moves the due
-   moments, a cancellation closes the reminders, a reminder past its grace window is skipped.
+   the batch over one connection, one message at a time, and marks each row sent right after the
+   server accepted its message. A claim older than ``REMINDER_CLAIM_TIMEOUT_MINUTES`` (its worker
+   died) is open again. The only duplicate left possible is a worker killed after the server
+   accepted a message and before the database recorded it: that one message, once.
+3. Every row is about one version of the meeting (``Delivery.version``) and is checked against
+   the meeting as it is *now*, right before its message: a reschedule starts a new version (its
+   reminders and notice), the rows of the old one are superseded, a cancellation closes the
+   reminders, a reminder past its grace window is skipped, nothing begins too close to the start.
 """
 
 import logging
 import math
+import signal
 import smtplib
+import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from email.utils import make_msgid
 from functools import partial
+from urllib.parse import urlsplit
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, TextField, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Subquery, TextField, Value, When
 from django.utils import timezone
 
 from community.enums import NotificationKind
@@ -57,7 +65,7 @@ GAVE_UP = "Given up after the maximum number of attempts."
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 
 
-# --- Settings -------------------------------------------------------------------------------
+# --- Settings and versions --------------------------------------------------------------------
 
 
 def reminder_offsets(meeting: Meeting) -> list[int]:
@@ -66,6 +74,25 @@ def reminder_offsets(meeting: Meeting) -> list[int]:
         return sorted(meeting.reminder_settings.offsets, reverse=True)
     except ObjectDoesNotExist:
         return sorted(settings.REMINDER_DEFAULT_OFFSETS, reverse=True)
+
+
+def schedule_version(meeting: Meeting) -> int:
+    """The version of the meeting's schedule that reminders and notices of a new date are about."""
+    try:
+        return meeting.reminder_settings.schedule_version
+    except ObjectDoesNotExist:
+        return 0
+
+
+def schedule_version_record(*, meeting: Meeting) -> None:
+    """Start a new schedule version: the meeting's SEQUENCE as it is after the reschedule.
+
+    Call it inside the transaction that moves the meeting, so that no dispatcher ever sees the new
+    start with the old version. Side effects: open rows of the older version are closed as
+    superseded by the next dispatch or send; reminders of the new version are created when due.
+    """
+    ReminderSettings.objects.update_or_create(meeting=meeting, defaults={"schedule_version": meeting.sequence})
+    meeting._state.fields_cache.pop("reminder_settings", None)
 
 
 def reminder_settings_update(*, meeting: Meeting, offsets: list[int], by) -> ReminderSettings:
@@ -83,6 +110,20 @@ def reminder_settings_update(*, meeting: Meeting, offsets: list[int], by) -> Rem
     return row
 
 
+def _message_id(*, kind: str, meeting_id: int, member_id: int, offset: int, version: int) -> str:
+    """A Message-ID for one delivery, made once when its row is created (every attempt reuses it)."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return make_msgid(idstring=f"{kind}.{meeting_id}.{member_id}.{offset}.{version}", domain=domain)
+
+
+def delivery_message_id(row: Delivery) -> str:
+    """The row's stored Message-ID (rows made before it was stored get one derived from their id)."""
+    if row.message_id:
+        return row.message_id
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<delivery.{row.pk}.{row.version}@{domain}>"
+
+
 # --- Which rows may be sent now ---------------------------------------------------------------
 
 
@@ -97,32 +138,57 @@ def _worn_out_q() -> Q:
     return Q(attempts__gte=settings.REMINDER_MAX_ATTEMPTS)
 
 
+def _start_margin(slowest: float = 0.0) -> timedelta:
+    """How long before the start the last message may begin, so that none is accepted after it."""
+    return timedelta(seconds=max(settings.REMINDER_START_MARGIN_SECONDS, 2 * slowest))
+
+
+def _too_late(meeting: Meeting, now: datetime, slowest: float = 0.0) -> bool:
+    return now + _start_margin(slowest) >= meeting.starts_at
+
+
 def _sendable_q(meeting: Meeting, now: datetime) -> Q:
     """The rows of this meeting that may go out at ``now``, given the meeting as loaded."""
     if meeting.state == MeetingState.CANCELLED:
         return Q(kind=DeliveryKind.CANCELLED, starts_at__gt=now)
-    if meeting.state != MeetingState.PUBLISHED or meeting.starts_at <= now:
+    if meeting.state != MeetingState.PUBLISHED or _too_late(meeting, now):
         return Q(pk__in=[])
+    version = schedule_version(meeting)
     window = schedule.due_window(starts_at=meeting.starts_at, now=now)
     due = [offset for offset in reminder_offsets(meeting) if window.moment(offset) is schedule.Moment.DUE]
-    return Q(kind=DeliveryKind.REMINDER, offset_minutes__in=due) | Q(
-        kind=DeliveryKind.RESCHEDULED, starts_at=meeting.starts_at
+    return Q(kind=DeliveryKind.REMINDER, version=version, offset_minutes__in=due) | Q(
+        kind=DeliveryKind.RESCHEDULED, version=version
     )
+
+
+def _superseded_q(meeting: Meeting) -> Q:
+    """Reminders and notices of a new date about a schedule the meeting has left since."""
+    if meeting.state != MeetingState.PUBLISHED:
+        return Q(pk__in=[])
+    return Q(kind__in=(DeliveryKind.REMINDER, DeliveryKind.RESCHEDULED)) & ~Q(version=schedule_version(meeting))
 
 
 def _never_sendable_q(meeting: Meeting, now: datetime) -> Q:
     """The rows of this meeting that can no longer go out, whatever happens next."""
     cancelled_notice_passed = Q(kind=DeliveryKind.CANCELLED, starts_at__lte=now)
-    if meeting.state != MeetingState.PUBLISHED or meeting.starts_at <= now:
-        # Cancelled, back to draft or started: no reminder, no notice of a new date.
+    if meeting.state != MeetingState.PUBLISHED or _too_late(meeting, now):
+        # Cancelled, back to draft or (about to be) started: no reminder, no notice of a new date.
         return ~Q(kind=DeliveryKind.CANCELLED) | cancelled_notice_passed
     window = schedule.due_window(starts_at=meeting.starts_at, now=now)
     offsets = reminder_offsets(meeting)
     return (
         Q(kind=DeliveryKind.REMINDER) & (Q(offset_minutes__gt=window.highest) | ~Q(offset_minutes__in=offsets))
-        # A notice of a new date that has since changed again: the newer notice replaces it.
-        | (Q(kind=DeliveryKind.RESCHEDULED) & ~Q(starts_at=meeting.starts_at))
-        | Q(kind=DeliveryKind.CANCELLED)
+    ) | Q(kind=DeliveryKind.CANCELLED)
+
+
+def _rows_close(meeting: Meeting, now: datetime) -> int:
+    """Close the meeting's open rows that will never go out: superseded first, then skipped."""
+    rows = Delivery.objects.filter(_open_q(now), meeting=meeting)
+    closed = rows.filter(_superseded_q(meeting)).update(
+        status=DeliveryStatus.SUPERSEDED, claimed_at=None, claim_token=""
+    )
+    return closed + rows.filter(_never_sendable_q(meeting, now)).update(
+        status=DeliveryStatus.SKIPPED, claimed_at=None, claim_token=""
     )
 
 
@@ -133,14 +199,25 @@ def _approved_members():
     return get_user_model().objects.approved().exclude(email="")
 
 
-def _reminder_rows_create(*, meeting: Meeting, offset: int, include_unanswered: bool) -> int:
-    """Rows for one due reminder: going/maybe, plus (first reminder) approved members who have not answered."""
+def _reminder_rows_create(*, meeting: Meeting, offset: int) -> int:
+    """Rows for one due reminder of the current schedule version.
+
+    They go to members going or maybe, and to approved members who have not answered and have no
+    reminder of this version that went out or may still go out: so the first reminder that does go
+    out invites them, whichever it is (also when an earlier one was missed past its grace window).
+    """
+    version = schedule_version(meeting)
     answers = RSVP.objects.filter(meeting=meeting, member=OuterRef("pk"))
-    wanted = Exists(answers.filter(response__in=REMINDER_RESPONSES))
-    if include_unanswered:
-        wanted |= ~Exists(answers)
+    invited = Delivery.objects.filter(
+        meeting=meeting,
+        member=OuterRef("pk"),
+        kind=DeliveryKind.REMINDER,
+        version=version,
+        status__in=(*OPEN_STATUSES, DeliveryStatus.SENT),
+    )
+    wanted = Exists(answers.filter(response__in=REMINDER_RESPONSES)) | (~Exists(answers) & ~Exists(invited))
     existing = Delivery.objects.filter(
-        meeting=meeting, member=OuterRef("pk"), kind=DeliveryKind.REMINDER, offset_minutes=offset
+        meeting=meeting, member=OuterRef("pk"), kind=DeliveryKind.REMINDER, version=version, offset_minutes=offset
     )
     member_ids = (
         _approved_members().filter(wanted, notify_reminders=True).filter(~Exists(existing)).values_list("pk", flat=True)
@@ -151,7 +228,11 @@ def _reminder_rows_create(*, meeting: Meeting, offset: int, include_unanswered: 
             member_id=member_id,
             kind=DeliveryKind.REMINDER,
             offset_minutes=offset,
+            version=version,
             starts_at=meeting.starts_at,
+            message_id=_message_id(
+                kind=DeliveryKind.REMINDER, meeting_id=meeting.pk, member_id=member_id, offset=offset, version=version
+            ),
         )
         for member_id in member_ids
     ]
@@ -163,21 +244,31 @@ def _reminder_rows_create(*, meeting: Meeting, offset: int, include_unanswered: 
 def change_notice_create(*, meeting: Meeting, change: str) -> int:
     """Rows for a notice that the meeting moved or was cancelled, to members going, maybe or waitlisted.
 
-    Idempotent: one row per member per change (a change is told apart by the start it announces or
-    cancels). Does nothing if the meeting's state does not match the change any more.
+    Idempotent: one row per member per version (a notice of a new date is about the schedule
+    version, a cancellation about the SEQUENCE it set). Does nothing if the meeting's state does
+    not match the change any more. When the meeting moved twice before this runs, the notice is
+    about the latest date (the older notice is superseded).
     """
     if change not in CHANGES:
         raise ValueError(f"Unknown change {change!r}.")
     expected = MeetingState.CANCELLED if change == DeliveryKind.CANCELLED else MeetingState.PUBLISHED
     if meeting.state != expected:
         return 0
+    version = meeting.sequence if change == DeliveryKind.CANCELLED else schedule_version(meeting)
     member_ids = (
         _approved_members()
         .filter(rsvps__meeting=meeting, rsvps__response__in=NOTICE_RESPONSES, notify_meeting_changes=True)
         .values_list("pk", flat=True)
     )
     rows = [
-        Delivery(meeting=meeting, member_id=member_id, kind=change, starts_at=meeting.starts_at)
+        Delivery(
+            meeting=meeting,
+            member_id=member_id,
+            kind=change,
+            version=version,
+            starts_at=meeting.starts_at,
+            message_id=_message_id(kind=change, meeting_id=meeting.pk, member_id=member_id, offset=0, version=version),
+        )
         for member_id in member_ids
     ]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
@@ -188,12 +279,15 @@ def change_notice_enqueue(*, meeting: Meeting, change: str) -> None:
     """Queue the notice of a reschedule or cancellation once the current transaction commits.
 
     Call it from the service that changes the meeting, inside its transaction: if the transaction
-    rolls back, nothing is sent.
+    rolls back, nothing is sent. A reschedule also starts a new schedule version at once
+    (``schedule_version_record``), so reminders follow the new start and not the old one.
     """
     from .tasks import send_meeting_change_notice
 
     if change not in CHANGES:
         raise ValueError(f"Unknown change {change!r}.")
+    if change == DeliveryKind.RESCHEDULED:
+        schedule_version_record(meeting=meeting)
     transaction.on_commit(partial(send_meeting_change_notice.delay, meeting_id=meeting.pk, change=str(change)))
 
 
@@ -215,8 +309,9 @@ def _meetings_with_settings():
 def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
     """Create the reminder rows that are due, close those that can no longer be sent, hand out send tasks.
 
-    Side effects: delivery rows created and closed; ``send_meeting_deliveries`` tasks queued after
-    commit, as many as batches are waiting but at most ``REMINDER_SEND_TASKS`` per meeting.
+    Side effects: delivery rows created and closed (skipped, superseded or failed);
+    ``send_meeting_deliveries`` tasks queued after commit, as many as batches are waiting but at
+    most ``REMINDER_SEND_TASKS`` per meeting.
     """
     from .tasks import send_meeting_deliveries
 
@@ -230,14 +325,13 @@ def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
         )
     )
     for meeting in upcoming:
-        offsets = reminder_offsets(meeting)
+        if _too_late(meeting, now):
+            continue
         window = schedule.due_window(starts_at=meeting.starts_at, now=now)
-        first = schedule.first_offset(offsets)
-        for offset in offsets:
+        # Largest first: when two are due at once, the earlier one carries the invitation.
+        for offset in reminder_offsets(meeting):
             if window.moment(offset) is schedule.Moment.DUE:
-                result.created += _reminder_rows_create(
-                    meeting=meeting, offset=offset, include_unanswered=offset == first
-                )
+                result.created += _reminder_rows_create(meeting=meeting, offset=offset)
 
     with_open_rows = set(
         Delivery.objects.filter(status__in=OPEN_STATUSES).values_list("meeting_id", flat=True).distinct()
@@ -249,9 +343,7 @@ def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
     for meeting_id in sorted(with_open_rows & known.keys()):
         meeting = known[meeting_id]
         rows = Delivery.objects.filter(_open_q(now), meeting=meeting)
-        result.closed += rows.filter(_never_sendable_q(meeting, now)).update(
-            status=DeliveryStatus.SKIPPED, claimed_at=None, claim_token=""
-        )
+        result.closed += _rows_close(meeting, now)
         result.closed += rows.filter(_worn_out_q()).update(
             status=DeliveryStatus.FAILED,
             claimed_at=None,
@@ -279,14 +371,19 @@ def deliveries_claim(*, meeting: Meeting, now: datetime, limit: int) -> tuple[st
     """Claim up to ``limit`` sendable rows of the meeting for this sender, in one short transaction.
 
     Rows locked by another sender are skipped, not waited for. The claim also requires the meeting
-    to be unchanged since it was loaded, so a reschedule or cancellation committed meanwhile wins.
+    to be unchanged since it was loaded (state, start, SEQUENCE), so a change committed meanwhile wins.
     """
     token = uuid.uuid4().hex
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(_open_q(now), _sendable_q(meeting, now))
-            .filter(meeting=meeting, meeting__state=meeting.state, meeting__starts_at=meeting.starts_at)
+            .filter(
+                meeting=meeting,
+                meeting__state=meeting.state,
+                meeting__starts_at=meeting.starts_at,
+                meeting__sequence=meeting.sequence,
+            )
             .exclude(_worn_out_q())
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
@@ -306,6 +403,20 @@ class SendResult:
     skipped: int = 0
     failed: int = 0
     batches: int = 0
+    # Why sending stopped before every sendable row was tried ("" when none was left).
+    stopped: str = ""
+
+
+class StopSending(Exception):
+    """Ends a batch between two messages; ``reason`` says why (time budget, start, meeting changed)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Reasons to stop after which the remaining rows are worth handing out again at once.
+OUT_OF_TIME = ("time budget", "soft time limit")
 
 
 def _meeting_for_sending(meeting_id: int) -> Meeting | None:
@@ -334,8 +445,8 @@ def _base_context(meeting: Meeting) -> dict:
 def _still_wanted(row: Delivery, answer: str | None) -> bool:
     """Check the row against the member as they are now (their answer or preferences may have changed).
 
-    A reminder row for a member without an answer exists only for the first reminder (the dispatcher
-    creates no other), so "no answer" still qualifies here, even if the list of offsets changed since.
+    A reminder row for a member without an answer exists only for the reminder that invites them
+    (the dispatcher creates no other), so "no answer" still qualifies here.
     """
     member = row.member
     if not (member.is_approved and member.email):
@@ -345,153 +456,198 @@ def _still_wanted(row: Delivery, answer: str | None) -> bool:
     return member.wants(NotificationKind.MEETING_CHANGES) and answer in NOTICE_RESPONSES
 
 
+@contextmanager
+def _soft_limit_deferred():
+    """Hold Celery's soft time limit (SIGUSR1 in a prefork child) while one message is sent and recorded.
+
+    The limit then lands just after the row is recorded, between two messages, instead of after
+    the mail server accepted a message and before the database knows it.
+    """
+    held = {signal.SIGUSR1} if hasattr(signal, "pthread_sigmask") else set()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if held else None
+    try:
+        yield
+    finally:
+        if held:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def deliveries_send(*, meeting_id: int, now: datetime | None = None, time_budget: float | None = None) -> SendResult:
     """Claim and send the meeting's sendable rows, batch after batch, until none is left.
 
-    Side effects: emails sent over one connection per batch; rows marked sent (after the backend
-    accepted each message), skipped (member no longer concerned) or failed. On a transient error
-    (SMTP server down), the rows not sent are released and the error is raised for the task to retry
-    with back-off; after ``REMINDER_MAX_ATTEMPTS`` tries a row is marked failed. Stops after
-    ``time_budget`` seconds so a task stays short; the next dispatch tick hands out the rest.
+    Side effects: emails sent over one connection per batch, each with its delivery's stable
+    Message-ID; each row marked sent right after the mail server accepted its message, skipped
+    (member no longer concerned), superseded (the meeting moved) or failed. Before each message the
+    row is checked again against the meeting (state, start, SEQUENCE) and the member's answer.
+    Sending stops between two messages when ``time_budget`` seconds are spent, when Celery's soft
+    time limit is reached, or when the start is too close (``REMINDER_START_MARGIN_SECONDS``, or
+    twice the slowest message so far): the rows not tried are released without counting an attempt,
+    and ``result.stopped`` says why. On a transient error (SMTP server down), the message in flight
+    counts one attempt, the rest are released, and the error is raised for the task to retry with
+    back-off; after ``REMINDER_MAX_ATTEMPTS`` tries a row is marked failed.
     """
-    fixed_now = now
-    meeting = _meeting_for_sending(meeting_id)
+    started = time.monotonic()
     result = SendResult()
-    if meeting is None:
-        return result
-    started = timezone.now()
-    context = _base_context(meeting)
-    attachments = [("meeting.ics", meeting_ics(meeting).decode(), "text/calendar")]
-    while time_budget is None or (timezone.now() - started).total_seconds() < time_budget:
-        token, rows = deliveries_claim(
-            meeting=meeting, now=fixed_now or timezone.now(), limit=settings.REMINDER_BATCH_SIZE
-        )
-        if not rows:
-            break
-        result.batches += 1
-        try:
-            _send_batch(
-                meeting=meeting,
-                rows=rows,
-                token=token,
-                context=context,
-                attachments=attachments,
-                now=fixed_now,
-                result=result,
-            )
-        except TRANSIENT_ERRORS:
-            raise  # the batch recorded what was sent and released the rest
-        except Exception as exc:
-            # A bug (a template, a member's data): release the rows with the error, for the next tick.
-            Delivery.objects.filter(claim_token=token, status=DeliveryStatus.CLAIMED).update(
-                status=Case(
-                    When(_worn_out_q(), then=Value(DeliveryStatus.FAILED)), default=Value(DeliveryStatus.PENDING)
-                ),
-                last_error=_describe(exc),
-                claimed_at=None,
-                claim_token="",
-            )
-            raise
+
+    def clock() -> datetime:
+        return now or timezone.now()
+
+    def check_time() -> None:
+        if time_budget is not None and time.monotonic() - started >= time_budget:
+            raise StopSending("time budget")
+
+    try:
+        while True:
+            check_time()
+            # Loaded again for each batch: a change committed meanwhile is followed, never sent stale.
+            meeting = _meeting_for_sending(meeting_id)
+            if meeting is None:
+                break
+            _rows_close(meeting, clock())
+            token, rows = deliveries_claim(meeting=meeting, now=clock(), limit=settings.REMINDER_BATCH_SIZE)
+            if not rows:
+                break
+            result.batches += 1
+            try:
+                _send_batch(meeting=meeting, rows=rows, token=token, clock=clock, check_time=check_time, result=result)
+            except StopSending as stop:
+                if stop.reason != "meeting changed":
+                    raise
+    except StopSending as stop:
+        result.stopped = stop.reason
+    except SoftTimeLimitExceeded:
+        # Raised between two messages (see _soft_limit_deferred); the batch released what it did not try.
+        result.stopped = "soft time limit"
+        logger.warning("Sending the emails of meeting %s reached the soft time limit", meeting_id)
     return result
 
 
-def _send_batch(*, meeting, rows, token, context, attachments, now, result: SendResult) -> None:
-    answers = dict(
-        RSVP.objects.filter(meeting=meeting, member_id__in=[row.member_id for row in rows]).values_list(
-            "member_id", "response"
-        )
+def _release(token: str, **fields) -> None:
+    """Give the rows this sender still holds back (a sent row is never held any more, so never reopened)."""
+    Delivery.objects.filter(claim_token=token, status=DeliveryStatus.CLAIMED).update(
+        claimed_at=None, claim_token="", **fields
     )
-    outgoing, skipped = [], []
-    for row in rows:
-        answer = answers.get(row.member_id)
-        if not _still_wanted(row, answer):
-            skipped.append(row.pk)
-            continue
-        extra = {
-            "kind": row.kind,
-            "answer": answer,
-            "answer_label": RSVPResponse(answer).label if answer else "",
-            "rsvp_links": None,
-        }
-        if row.kind == DeliveryKind.REMINDER and answer is None:
-            extra["rsvp_links"] = rsvp_urls(meeting_id=meeting.pk, member_id=row.member_id)
-        message = build_message(
-            user=row.member, template=TEMPLATES[row.kind], context=context | extra, attachments=attachments
-        )
-        message.extra_headers["Auto-Submitted"] = "auto-generated"
-        outgoing.append((row, message))
 
-    sent, refused, error, failed_row = [], [], None, None
+
+def _row_now(row: Delivery, token: str):
+    """The row's meeting and the member's answer as they are now, or None if the row is no longer ours."""
+    answer = RSVP.objects.filter(meeting_id=OuterRef("meeting_id"), member_id=OuterRef("member_id")).values("response")[
+        :1
+    ]
+    return (
+        Delivery.objects.filter(pk=row.pk, claim_token=token, status=DeliveryStatus.CLAIMED)
+        .annotate(answer=Subquery(answer))
+        .values_list("meeting__state", "meeting__starts_at", "meeting__sequence", "answer")
+        .first()
+    )
+
+
+def _send_batch(*, meeting, rows, token, clock, check_time, result: SendResult) -> None:
+    """Send the claimed rows one by one over one connection, recording each right after its message."""
+    context = _base_context(meeting)
+    attachments = [("meeting.ics", meeting_ics(meeting).decode(), "text/calendar")]
+    mine = Delivery.objects.filter(claim_token=token, status=DeliveryStatus.CLAIMED)
     connection = mail.get_connection()
+    slowest = 0.0
+    in_flight = None
+    opened = False
     try:
-        connection.open()
-        for row, message in outgoing:
-            failed_row = row
-            try:
-                accepted = connection.send_messages([message])
-            except smtplib.SMTPRecipientsRefused as exc:
-                # This address is refused for good; the others still go.
-                refused.append((row.pk, _describe(exc)))
+        for row in rows:
+            check_time()
+            if row.kind != DeliveryKind.CANCELLED and _too_late(meeting, clock(), slowest):
+                raise StopSending("start")
+            current = _row_now(row, token)
+            if current is None:
                 continue
-            if accepted:
-                sent.append(row.pk)
-            else:
-                refused.append((row.pk, "The mail backend did not accept the message."))
-        failed_row = None
+            state, starts_at, sequence, answer = current
+            if (state, starts_at, sequence) != (meeting.state, meeting.starts_at, meeting.sequence):
+                raise StopSending("meeting changed")
+            if not _still_wanted(row, answer):
+                mine.filter(pk=row.pk).update(status=DeliveryStatus.SKIPPED, claim_token="")
+                result.skipped += 1
+                continue
+            message = _message(meeting=meeting, row=row, answer=answer, context=context, attachments=attachments)
+            if not opened:
+                connection.open()  # one connection for the batch, opened once a message is ready
+                opened = True
+            with _soft_limit_deferred():
+                in_flight = row
+                began = time.monotonic()
+                try:
+                    accepted = connection.send_messages([message])
+                except smtplib.SMTPRecipientsRefused as exc:
+                    # This address is refused for good; the others still go.
+                    accepted = None
+                    mine.filter(pk=row.pk).update(
+                        status=DeliveryStatus.FAILED, last_error=_describe(exc), claim_token=""
+                    )
+                    result.failed += 1
+                else:
+                    if accepted:
+                        mine.filter(pk=row.pk).update(
+                            status=DeliveryStatus.SENT, sent_at=clock(), last_error="", claim_token=""
+                        )
+                        result.sent += 1
+                    else:
+                        mine.filter(pk=row.pk).update(
+                            status=DeliveryStatus.FAILED,
+                            last_error="The mail backend did not accept the message.",
+                            claim_token="",
+                        )
+                        result.failed += 1
+                in_flight = None
+                slowest = max(slowest, time.monotonic() - began)
     except TRANSIENT_ERRORS as exc:
-        error = exc
+        reason = _describe(exc)
+        if in_flight is not None:
+            # The message in flight failed: that counts as one attempt for its row.
+            gave_up = in_flight.attempts >= settings.REMINDER_MAX_ATTEMPTS
+            mine.filter(pk=in_flight.pk).update(
+                status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
+                last_error=reason,
+                claimed_at=None,
+                claim_token="",
+            )
+            result.failed += int(gave_up)
+        # The rows after it were not tried (or the server could not be reached at all): no attempt counted.
+        _release(token, status=DeliveryStatus.PENDING, last_error=reason, attempts=F("attempts") - 1)
+        logger.warning("Sending the emails of meeting %s failed (%s); they will be retried", meeting.pk, reason)
+        raise
+    except (StopSending, SoftTimeLimitExceeded):
+        # Stopped between two messages: the rows not tried wait for the next sender, no attempt counted.
+        _release(token, status=DeliveryStatus.PENDING, attempts=F("attempts") - 1)
+        raise
+    except Exception as exc:
+        # A bug (a template, a member's data): release the rows with the error, for the next tick.
+        _release(
+            token,
+            status=Case(When(_worn_out_q(), then=Value(DeliveryStatus.FAILED)), default=Value(DeliveryStatus.PENDING)),
+            last_error=_describe(exc),
+        )
+        raise
     finally:
         try:
             connection.close()
         except TRANSIENT_ERRORS:
-            # Every message accepted so far is recorded below; a failing QUIT changes nothing.
+            # Every message accepted so far is recorded; a failing QUIT changes nothing.
             logger.warning("Closing the mail connection failed", exc_info=True)
 
-    finished = now or timezone.now()
-    mine = Delivery.objects.filter(claim_token=token, status=DeliveryStatus.CLAIMED)
-    if sent:
-        mine.filter(pk__in=sent).update(status=DeliveryStatus.SENT, sent_at=finished, last_error="", claim_token="")
-    if skipped:
-        mine.filter(pk__in=skipped).update(status=DeliveryStatus.SKIPPED, claim_token="")
-    for reason, pks in _group_by_reason(refused).items():
-        mine.filter(pk__in=pks).update(status=DeliveryStatus.FAILED, last_error=reason, claim_token="")
-    result.sent += len(sent)
-    result.skipped += len(skipped)
-    result.failed += len(refused)
-    if error is None:
-        return
 
-    reason = _describe(error)
-    if failed_row is not None:
-        # The message in flight failed: that counts as one attempt for its row.
-        gave_up = failed_row.attempts >= settings.REMINDER_MAX_ATTEMPTS
-        mine.filter(pk=failed_row.pk).update(
-            status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
-            last_error=reason,
-            claimed_at=None,
-            claim_token="",
-        )
-        result.failed += int(gave_up)
-    # The rows after it were not tried (or the server could not be reached at all): no attempt counted.
-    done = {*sent, *skipped, *(pk for pk, _reason in refused), getattr(failed_row, "pk", None)}
-    untried = [row.pk for row, _message in outgoing if row.pk not in done]
-    if untried:
-        mine.filter(pk__in=untried).update(
-            status=DeliveryStatus.PENDING,
-            last_error=reason,
-            claimed_at=None,
-            claim_token="",
-            attempts=F("attempts") - 1,
-        )
-    logger.warning("Sending the emails of meeting %s failed (%s); they will be retried", meeting.pk, reason)
-    raise error
-
-
-def _group_by_reason(refused: list[tuple[int, str]]) -> dict[str, list[int]]:
-    grouped: dict[str, list[int]] = {}
-    for pk, reason in refused:
-        grouped.setdefault(reason, []).append(pk)
-    return grouped
+def _message(*, meeting, row, answer, context, attachments):
+    extra = {
+        "kind": row.kind,
+        "answer": answer,
+        "answer_label": RSVPResponse(answer).label if answer else "",
+        "rsvp_links": None,
+    }
+    if row.kind == DeliveryKind.REMINDER and answer is None:
+        extra["rsvp_links"] = rsvp_urls(meeting_id=meeting.pk, member_id=row.member_id)
+    message = build_message(
+        user=row.member, template=TEMPLATES[row.kind], context=context | extra, attachments=attachments
+    )
+    message.extra_headers["Auto-Submitted"] = "auto-generated"
+    message.extra_headers["Message-ID"] = delivery_message_id(row)
+    return message
 
 
 def _describe(exc: Exception) -> str:

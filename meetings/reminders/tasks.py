@@ -8,12 +8,10 @@ every few minutes and the delivery rows carry the state. Retries wait at most te
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
 
 from ..models import Meeting
 from . import services
-
-# Seconds a send task works before leaving the rest to the next one (well under the soft time limit).
-SEND_TIME_BUDGET = 120
 
 RETRY_ON_MAIL_ERRORS = {
     "autoretry_for": (SMTPException, OSError),
@@ -21,7 +19,17 @@ RETRY_ON_MAIL_ERRORS = {
     "retry_backoff_max": 600,
     "retry_jitter": True,
     "max_retries": 6,
+    # The soft limit is held while one message is sent and recorded, so it ends a batch between two.
+    "soft_time_limit": settings.REMINDER_SEND_SOFT_TIME_LIMIT,
+    "time_limit": settings.REMINDER_SEND_TIME_LIMIT,
 }
+
+
+def _send(meeting_id: int) -> None:
+    result = services.deliveries_send(meeting_id=meeting_id, time_budget=settings.REMINDER_SEND_TIME_BUDGET)
+    if result.stopped in services.OUT_OF_TIME:
+        # Out of time with rows left: the next task takes over at once (no countdown).
+        send_meeting_deliveries.delay(meeting_id=meeting_id)
 
 
 @shared_task
@@ -33,7 +41,7 @@ def dispatch_reminders() -> None:
 @shared_task(**RETRY_ON_MAIL_ERRORS)
 def send_meeting_deliveries(*, meeting_id: int) -> None:
     """Send the meeting's deliveries that are due, batch by batch (several may run side by side)."""
-    services.deliveries_send(meeting_id=meeting_id, time_budget=SEND_TIME_BUDGET)
+    _send(meeting_id)
 
 
 @shared_task(**RETRY_ON_MAIL_ERRORS)
@@ -43,4 +51,4 @@ def send_meeting_change_notice(*, meeting_id: int, change: str) -> None:
     if meeting is None:
         return
     services.change_notice_create(meeting=meeting, change=change)
-    services.deliveries_send(meeting_id=meeting_id, time_budget=SEND_TIME_BUDGET)
+    _send(meeting_id)
