@@ -184,7 +184,7 @@ REMINDER_DEFAULT_OFFSETS = [7 * 24 * 60, 24 * 60]
 # A reminder whose moment passed by more than this (system down) is skipped, not sent late.
 REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=120)
 # A delivery claimed by a sender that then died is handed out again after this long.
-REMINDER_CLAIM_TIMEOUT_MINUTES = env.int("REMINDER_CLAIM_TIMEOUT_MINUTES", default=10)
+REMINDER_CLAIM_TIMEOUT_MINUTES = env.float("REMINDER_CLAIM_TIMEOUT_MINUTES", default=10)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
 # Send tasks handed out per meeting at most (they share the work through row claims).
 REMINDER_SEND_TASKS = env.int("REMINDER_SEND_TASKS", default=4)

@@ -456,20 +456,29 @@ def _still_wanted(row: Delivery, answer: str | None) -> bool:
     return member.wants(NotificationKind.MEETING_CHANGES) and answer in NOTICE_RESPONSES
 
 
-@contextmanager
-def _soft_limit_deferred():
-    """Hold Celery's soft time limit (SIGUSR1 in a prefork child) while one message is sent and recorded.
+# Celery's prefork pool tells a task its soft time limit is reached with this signal.
+SOFT_LIMIT_SIGNAL = getattr(signal, "SIGUSR1", None)
 
-    The limit then lands just after the row is recorded, between two messages, instead of after
-    the mail server accepted a message and before the database knows it.
+
+@contextmanager
+def _soft_limit_held():
+    """Hold Celery's soft time limit while the task sends, and yield a check for it.
+
+    Raised at any moment, the limit could land after the mail server accepted a message and
+    before the database recorded it, or in the middle of a database call. Held (blocked), it
+    waits as a pending signal that the sender checks between two messages, where it stops
+    cleanly; a pending signal left at the end is consumed, so it is never raised later.
     """
-    held = {signal.SIGUSR1} if hasattr(signal, "pthread_sigmask") else set()
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if held else None
+    if SOFT_LIMIT_SIGNAL is None or not hasattr(signal, "pthread_sigmask"):
+        yield lambda: False
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {SOFT_LIMIT_SIGNAL})
     try:
-        yield
+        yield lambda: SOFT_LIMIT_SIGNAL in signal.sigpending()
     finally:
-        if held:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        if SOFT_LIMIT_SIGNAL in signal.sigpending():
+            signal.sigtimedwait({SOFT_LIMIT_SIGNAL}, 0)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def deliveries_send(*, meeting_id: int, now: datetime | None = None, time_budget: float | None = None) -> SendResult:
@@ -493,33 +502,41 @@ def deliveries_send(*, meeting_id: int, now: datetime | None = None, time_budget
         return now or timezone.now()
 
     def check_time() -> None:
+        if soft_limit_reached():
+            raise StopSending("soft time limit")
         if time_budget is not None and time.monotonic() - started >= time_budget:
             raise StopSending("time budget")
 
     try:
-        while True:
-            check_time()
-            # Loaded again for each batch: a change committed meanwhile is followed, never sent stale.
-            meeting = _meeting_for_sending(meeting_id)
-            if meeting is None:
-                break
-            _rows_close(meeting, clock())
-            token, rows = deliveries_claim(meeting=meeting, now=clock(), limit=settings.REMINDER_BATCH_SIZE)
-            if not rows:
-                break
-            result.batches += 1
-            try:
-                _send_batch(meeting=meeting, rows=rows, token=token, clock=clock, check_time=check_time, result=result)
-            except StopSending as stop:
-                if stop.reason != "meeting changed":
-                    raise
+        with _soft_limit_held() as soft_limit_reached:
+            _send_all(meeting_id=meeting_id, clock=clock, check_time=check_time, result=result)
     except StopSending as stop:
         result.stopped = stop.reason
     except SoftTimeLimitExceeded:
-        # Raised between two messages (see _soft_limit_deferred); the batch released what it did not try.
+        # Only where the limit cannot be held (no signal mask): the batch released what it did not try.
         result.stopped = "soft time limit"
+    if result.stopped == "soft time limit":
         logger.warning("Sending the emails of meeting %s reached the soft time limit", meeting_id)
     return result
+
+
+def _send_all(*, meeting_id: int, clock, check_time, result: SendResult) -> None:
+    while True:
+        check_time()
+        # Loaded again for each batch: a change committed meanwhile is followed, never sent stale.
+        meeting = _meeting_for_sending(meeting_id)
+        if meeting is None:
+            return
+        _rows_close(meeting, clock())
+        token, rows = deliveries_claim(meeting=meeting, now=clock(), limit=settings.REMINDER_BATCH_SIZE)
+        if not rows:
+            return
+        result.batches += 1
+        try:
+            _send_batch(meeting=meeting, rows=rows, token=token, clock=clock, check_time=check_time, result=result)
+        except StopSending as stop:
+            if stop.reason != "meeting changed":
+                raise
 
 
 def _release(token: str, **fields) -> None:
@@ -551,9 +568,13 @@ def _send_batch(*, meeting, rows, token, clock, check_time, result: SendResult) 
     slowest = 0.0
     in_flight = None
     opened = False
+    # A batch ends well before its claim could be taken for a dead sender's (and sent twice).
+    batch_ends = time.monotonic() + settings.REMINDER_CLAIM_TIMEOUT_MINUTES * 60 / 2
     try:
         for row in rows:
             check_time()
+            if time.monotonic() >= batch_ends:
+                raise StopSending("time budget")
             if row.kind != DeliveryKind.CANCELLED and _too_late(meeting, clock(), slowest):
                 raise StopSending("start")
             current = _row_now(row, token)
@@ -570,33 +591,26 @@ def _send_batch(*, meeting, rows, token, clock, check_time, result: SendResult) 
             if not opened:
                 connection.open()  # one connection for the batch, opened once a message is ready
                 opened = True
-            with _soft_limit_deferred():
-                in_flight = row
-                began = time.monotonic()
-                try:
-                    accepted = connection.send_messages([message])
-                except smtplib.SMTPRecipientsRefused as exc:
-                    # This address is refused for good; the others still go.
-                    accepted = None
-                    mine.filter(pk=row.pk).update(
-                        status=DeliveryStatus.FAILED, last_error=_describe(exc), claim_token=""
-                    )
-                    result.failed += 1
-                else:
-                    if accepted:
-                        mine.filter(pk=row.pk).update(
-                            status=DeliveryStatus.SENT, sent_at=clock(), last_error="", claim_token=""
-                        )
-                        result.sent += 1
-                    else:
-                        mine.filter(pk=row.pk).update(
-                            status=DeliveryStatus.FAILED,
-                            last_error="The mail backend did not accept the message.",
-                            claim_token="",
-                        )
-                        result.failed += 1
-                in_flight = None
-                slowest = max(slowest, time.monotonic() - began)
+            in_flight = row
+            began = time.monotonic()
+            try:
+                accepted = connection.send_messages([message])
+            except smtplib.SMTPRecipientsRefused as exc:
+                # This address is refused for good; the others still go.
+                accepted, error = 0, _describe(exc)
+            else:
+                error = "" if accepted else "The mail backend did not accept the message."
+            # Recorded at once, before anything else can happen to this process.
+            if accepted:
+                mine.filter(pk=row.pk).update(
+                    status=DeliveryStatus.SENT, sent_at=clock(), last_error="", claim_token=""
+                )
+                result.sent += 1
+            else:
+                mine.filter(pk=row.pk).update(status=DeliveryStatus.FAILED, last_error=error, claim_token="")
+                result.failed += 1
+            in_flight = None
+            slowest = max(slowest, time.monotonic() - began)
     except TRANSIENT_ERRORS as exc:
         reason = _describe(exc)
         if in_flight is not None:

@@ -16,7 +16,6 @@ from meetings.enums import MeetingState, RSVPResponse
 from meetings.models import Delivery, ReminderSettings
 from meetings.reminders import services
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
-
 from meetings.services import meeting_reschedule, meeting_update
 
 from .factories import AgendaItemFactory, MeetingFactory, RSVPFactory
