@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import extensions
 from community.models import User
 
+from . import signals
 from .enums import AgendaKind, MeetingState, RSVPResponse
 from .models import RSVP, AgendaItem, Attendance, CalendarFeed, Meeting, Minutes, Resource, new_calendar_token
 from .uploads import validate_upload
@@ -49,13 +49,6 @@ class RSVPRefused(ValidationError):
 
 class MeetingFull(RSVPRefused):
     """No place left: the member may join the waiting list instead."""
-
-
-def _queue_change_notice(meeting: Meeting, change: str) -> None:
-    """Tell the members concerned about a reschedule or cancellation, once the transaction commits."""
-    from .reminders.services import change_notice_enqueue
-
-    change_notice_enqueue(meeting=meeting, change=change)
 
 
 def validate_online_url(url: str) -> None:
@@ -130,7 +123,8 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User, reason: str = "")
     """The one function that changes a meeting's state (see ``MEETING_MOVES``).
 
     Publishing makes the meeting visible to members. Cancelling records who, when and
-    why, bumps the calendar SEQUENCE and queues the change notice after commit.
+    why, bumps the calendar SEQUENCE. Either sends its signal (``meetings.signals``) inside
+    the transaction: reminders queue the change notice after commit, themes go back to the backlog.
     """
     with transaction.atomic():
         locked = _lock(meeting)
@@ -160,11 +154,12 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User, reason: str = "")
             fields += ["cancel_reason", "cancelled_at", "cancelled_by", "sequence"]
         locked.save(update_fields=fields)
         locked.refresh_from_db(fields=["sequence"])
+        # Listeners act inside this transaction (see ``meetings.signals``): themes go back to
+        # the backlog, reminders queue the change notice on commit.
         if to == MeetingState.CANCELLED:
-            # Other apps let go of what they had placed on the meeting (themes go back to the backlog).
-            extensions.call_all("meeting_cancelled", meeting=locked, by=by)
-            if previous == MeetingState.PUBLISHED:
-                _queue_change_notice(locked, "cancelled")
+            signals.meeting_cancelled.send(sender=Meeting, meeting=locked, by=by, previous_state=previous)
+        else:
+            signals.meeting_published.send(sender=Meeting, meeting=locked, by=by)
     _refresh(meeting, locked, [*fields, "sequence"])
     return meeting
 
@@ -191,7 +186,8 @@ def meeting_reschedule(
     """Move a meeting to a new start (and length or zone).
 
     Side effects: SEQUENCE grows so calendars update the same event; for a published
-    meeting the change notice is queued after commit (reminders follow the new time).
+    meeting the change notice is queued after commit (``meeting_rescheduled``; reminders
+    follow the new time).
     """
     with transaction.atomic():
         locked = _lock(meeting)
@@ -205,8 +201,7 @@ def meeting_reschedule(
         locked.sequence = F("sequence") + 1
         locked.save(update_fields=["starts_at", "duration_minutes", "time_zone", "sequence", "updated_at"])
         locked.refresh_from_db(fields=["sequence"])
-        if locked.state == MeetingState.PUBLISHED:
-            _queue_change_notice(locked, "rescheduled")
+        signals.meeting_rescheduled.send(sender=Meeting, meeting=locked, by=by)
     _refresh(meeting, locked, ["starts_at", "duration_minutes", "time_zone", "sequence", "updated_at"])
     return meeting
 

@@ -14,12 +14,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from community import extensions
 from community.access import facilitator_required, member_required
 from community.downloads import file_download
 from community.rules import is_facilitator
 
-from . import ical, selectors, services
+from . import ical, selectors, services, slots
 from .enums import MeetingState, RSVPResponse
 from .forms import (
     AgendaItemForm,
@@ -122,7 +121,7 @@ def meeting_detail(request, pk: int):
         "can_add_resource": can_add_resource(request.user, meeting),
         "can_see_minutes": can_see_minutes(request.user, meeting),
         "attendees": selectors.attendance_summary(meeting, request.user),
-        "sections": extensions.collect("meeting_sections", meeting, request.user),
+        "sections": slots.meeting_sections(meeting, request.user),
         "resource_form": ResourceForm(),
     }
     return render(request, "meetings/detail.html", context)

@@ -489,27 +489,27 @@ def question_set_hidden(*, question: Question, by, hidden: bool) -> Question:
 
 
 @transaction.atomic
-def member_erase(*, user) -> None:
+def member_data_erase(*, member) -> None:
     """Before an account is deleted: keep themes and questions, credited to a former member.
 
     Interest and votes go; presenter roles on themes still to come free their slot;
     on past themes they stay, without the person.
     """
-    Theme.objects.filter(proposer=user).update(proposer=None)
-    Theme.objects.filter(state_changed_by=user).update(state_changed_by=None)
-    Question.objects.filter(author=user).update(author=None)
-    Question.objects.filter(answered_by=user).update(answered_by=None)
-    Question.objects.filter(hidden_by=user).update(hidden_by=None)
-    ThemeTransition.objects.filter(by=user).update(by=None)
-    ExperienceSheet.objects.filter(updated_by=user).update(updated_by=None)
-    SheetAttachment.objects.filter(added_by=user).update(added_by=None)
-    ThemeInterest.objects.filter(member=user).delete()
-    QuestionVote.objects.filter(member=user).delete()
-    upcoming = PresenterRole.objects.filter(member=user, theme__state__in=OPEN_STATES)
+    Theme.objects.filter(proposer=member).update(proposer=None)
+    Theme.objects.filter(state_changed_by=member).update(state_changed_by=None)
+    Question.objects.filter(author=member).update(author=None)
+    Question.objects.filter(answered_by=member).update(answered_by=None)
+    Question.objects.filter(hidden_by=member).update(hidden_by=None)
+    ThemeTransition.objects.filter(by=member).update(by=None)
+    ExperienceSheet.objects.filter(updated_by=member).update(updated_by=None)
+    SheetAttachment.objects.filter(added_by=member).update(added_by=None)
+    ThemeInterest.objects.filter(member=member).delete()
+    QuestionVote.objects.filter(member=member).delete()
+    upcoming = PresenterRole.objects.filter(member=member, theme__state__in=OPEN_STATES)
     themes = list(Theme.objects.filter(presenter_roles__in=upcoming).distinct())
     upcoming.update(member=None, status=PresenterStatus.REMOVED, slot=None)
-    PresenterRole.objects.filter(member=user).update(member=None)
-    PresenterRole.objects.filter(invited_by=user).update(invited_by=None)
-    PresenterRole.objects.filter(status_changed_by=user).update(status_changed_by=None)
+    PresenterRole.objects.filter(member=member).update(member=None)
+    PresenterRole.objects.filter(invited_by=member).update(invited_by=None)
+    PresenterRole.objects.filter(status_changed_by=member).update(status_changed_by=None)
     for theme in themes:
         _sync_leads(theme)

@@ -33,10 +33,10 @@ from django.utils import timezone
 
 from community.enums import NotificationKind
 from community.notifications import build_message
+from meetings.enums import MeetingState, RSVPResponse
+from meetings.ical import meeting_ics, meeting_url
+from meetings.models import RSVP, AgendaItem, Meeting
 
-from ..enums import MeetingState, RSVPResponse
-from ..ical import meeting_ics, meeting_url
-from ..models import RSVP, AgendaItem, Meeting
 from . import schedule
 from .enums import OPEN_STATUSES, DeliveryKind, DeliveryStatus
 from .models import Delivery, ReminderSettings

@@ -165,7 +165,7 @@ def test_seed_demo_leaves_slots_that_already_hold_a_meeting():
 
 
 def test_seed_demo_records_the_reminders_sent_before_past_meetings():
-    from meetings.models import Delivery
+    from meetings.reminders.models import Delivery
     from meetings.reminders.selectors import reminder_summary
 
     UserFactory.create_batch(12)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from community import extensions
+from portal import composition
 
 
 class Command(BaseCommand):
@@ -14,5 +14,5 @@ class Command(BaseCommand):
                 "seed_demo is disabled with these settings (production): demo accounts are never created here."
             )
         with transaction.atomic():
-            extensions.call_all("seed_demo", self.stdout)
+            composition.seed_demo(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
