@@ -409,7 +409,7 @@ def follow_up_delete(*, follow_up: FollowUp, by) -> None:
     follow_up.delete()
 
 
-def erase_member_notes(*, member) -> int:
+def member_data_erase(*, member) -> int:
     """Delete every follow-up a member wrote (with its note); return how many went."""
     deleted, _detail = FollowUp.objects.filter(author=member).delete()
     return deleted
