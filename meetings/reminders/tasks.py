@@ -10,7 +10,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 
-from ..models import Meeting
+from meetings.models import Meeting
+
 from . import services
 
 RETRY_ON_MAIL_ERRORS = {
@@ -19,7 +20,7 @@ RETRY_ON_MAIL_ERRORS = {
     "retry_backoff_max": 600,
     "retry_jitter": True,
     "max_retries": 6,
-    # The soft limit is held while one message is sent and recorded, so it ends a batch between two.
+    # The soft limit is held and checked between two messages (see services.sending).
     "soft_time_limit": settings.REMINDER_SEND_SOFT_TIME_LIMIT,
     "time_limit": settings.REMINDER_SEND_TIME_LIMIT,
 }

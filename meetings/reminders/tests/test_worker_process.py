@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from config.celery import app
 from meetings.enums import RSVPResponse
-from meetings.models import Delivery, ReminderSettings
 from meetings.reminders import services
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
+from meetings.reminders.models import Delivery, ReminderSettings
 from meetings.reminders.tasks import send_meeting_change_notice, send_meeting_deliveries
 from meetings.services import meeting_cancel, meeting_reschedule
 

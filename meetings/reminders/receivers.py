@@ -1,0 +1,19 @@
+"""How reminders follow a meeting's lifecycle (connected in ``RemindersConfig.ready``; see ``meetings.signals``)."""
+
+from meetings.enums import MeetingState
+
+from .services import change_notice_enqueue, schedule_version_record
+
+
+def notice_rescheduled(sender, *, meeting, **kwargs) -> None:
+    """A new schedule version starts at once, in the reschedule's transaction (reminders follow the new
+    start, never the old one); members of a published meeting are told its new time once it commits."""
+    schedule_version_record(meeting=meeting)
+    if meeting.state == MeetingState.PUBLISHED:
+        change_notice_enqueue(meeting=meeting, change="rescheduled")
+
+
+def notice_cancelled(sender, *, meeting, previous_state, **kwargs) -> None:
+    """Members are told of a cancellation once it commits, if they had seen the meeting."""
+    if previous_state == MeetingState.PUBLISHED:
+        change_notice_enqueue(meeting=meeting, change="cancelled")
