@@ -186,17 +186,17 @@ def test_two_dispatchers_at_once_send_each_reminder_once(mail_server):
 
 
 def test_soft_time_limit_mid_batch_with_a_slow_server_leaves_nobody_without_or_with_two(mail_server, worker):
-    mail_server.delay = 0.25  # 21 messages take over 5 s; each task has a 2 s soft limit
+    mail_server.delay = 0.25  # 30 messages take over 7 s, shared by two tasks with a 2 s soft limit each
     meeting = MeetingFactory(starts_at=timezone.now() + timedelta(days=1, minutes=-1))
-    members = going(meeting, 21)
+    members = going(meeting, 30)
 
     services.reminders_dispatch()
-    mail_server.settle(count=21, quiet=1.5)
+    mail_server.settle(count=30, quiet=1.5)
 
     assert mail_server.per_recipient() == Counter({member.email: 1 for member in members})
     rows = Delivery.objects.filter(meeting=meeting)
     # Sent once each, never reopened: a row released at the limit was not counted as an attempt.
-    assert sorted(Counter(rows.values_list("status", "attempts")).items()) == [((DeliveryStatus.SENT, 1), 21)]
+    assert sorted(Counter(rows.values_list("status", "attempts")).items()) == [((DeliveryStatus.SENT, 1), 30)]
     assert "reached the soft time limit" in worker.output()
 
 
