@@ -4,12 +4,11 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
-from rules.contrib.admin import ObjectPermissionsModelAdmin
 
 from . import services
+from .admin_rules import RulesAdminMixin, RulesModelAdmin
 from .enums import MemberState
 from .models import MemberLanguage, Organisation, User
-from .rules import is_facilitator
 
 
 class MemberLanguageInline(admin.TabularInline):
@@ -45,8 +44,10 @@ def _membership_action(to: str, description):
 
 
 @admin.register(User)
-class UserAdmin(ObjectPermissionsModelAdmin, BaseUserAdmin):
+class UserAdmin(RulesAdminMixin, BaseUserAdmin):
     """Accounts. Facilitators look and move memberships (through the service); superusers edit."""
+
+    view_rule = "community.see_accounts"
 
     list_display = ("display_name", "email", "state", "organisation", "country", "date_joined", "is_staff")
     list_filter = ("state", "is_staff", "groups", "organisation", ("country", CountryFilter))
@@ -113,12 +114,14 @@ class UserAdmin(ObjectPermissionsModelAdmin, BaseUserAdmin):
         return self.inlines if obj is not None else []
 
     def has_membership_permission(self, request) -> bool:
-        return is_facilitator(request.user)
+        return self._allowed(request, "community.move_memberships")
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ObjectPermissionsModelAdmin):
+class OrganisationAdmin(RulesModelAdmin):
     """Centres, managed by facilitators."""
+
+    view_rule = add_rule = change_rule = delete_rule = "community.manage_centres"
 
     list_display = ("name", "short_name", "city", "country", "is_network_team", "member_count")
     list_filter = (("country", CountryFilter), "is_network_team")

@@ -56,9 +56,12 @@ def can_see_minutes(user, meeting) -> bool:
     return meeting is not None and (meeting.minutes_published_at is not None or is_facilitator(user))
 
 
-rules.add_perm("meetings.view_meeting", can_view_meeting)
+# Codenames never reuse Django's add/change/delete/view_<model>: the admin asks for those, and a
+# rule under such a name would open the admin to whoever the rule lets in.
+rules.add_perm("meetings.see_meeting", can_view_meeting)
+rules.add_perm("meetings.see_drafts", is_facilitator)
 rules.add_perm("meetings.manage_meetings", is_facilitator)
 rules.add_perm("meetings.rsvp", is_member & rsvp_open)
-rules.add_perm("meetings.add_resource", can_add_resource)
+rules.add_perm("meetings.attach_resource", can_add_resource)
 rules.add_perm("meetings.remove_resource", can_remove_resource)
 rules.add_perm("meetings.see_minutes", is_member & can_see_minutes)

@@ -80,6 +80,19 @@ def _lock(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
 
+def _record(meeting: Meeting, *, by: User | None, reason: str) -> None:
+    """Attribute the next save of ``meeting`` (its history revision) to ``by``, with a reason."""
+    meeting._history_user = by
+    meeting._change_reason = reason
+
+
+def _note_change(meeting: Meeting, *, by: User, reason: str) -> None:
+    """Leave a revision in the meeting's history for a change made to what it holds
+    (agenda items, resources), so the meeting's trail says who did it."""
+    _record(meeting, by=by, reason=reason)
+    meeting.save(update_fields=["updated_at"])
+
+
 def _refresh(target: Meeting, source: Meeting, fields: Iterable[str]) -> None:
     for field in fields:
         setattr(target, field, getattr(source, field))
@@ -108,7 +121,7 @@ def meeting_create(
     """
     _validate_schedule(starts_at=starts_at, duration_minutes=duration_minutes, now=now or timezone.now())
     validate_online_url(online_url)
-    meeting = Meeting.objects.create(
+    meeting = Meeting(
         title=title,
         description=description,
         starts_at=starts_at,
@@ -119,6 +132,8 @@ def meeting_create(
         capacity=capacity,
         created_by=by,
     )
+    _record(meeting, by=by, reason="created")
+    meeting.save(force_insert=True)
     AgendaItem.objects.bulk_create(
         AgendaItem(meeting=meeting, kind=kind, title=str(kind.label), duration_minutes=minutes, position=index)
         for index, (kind, minutes) in enumerate(STANDARD_AGENDA)
@@ -156,10 +171,10 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User, reason: str = "")
             locked.cancel_reason = reason
             locked.cancelled_at = now
             locked.cancelled_by = by
-            locked.sequence = F("sequence") + 1
+            locked.sequence += 1  # the row is locked: no lost update
             fields += ["cancel_reason", "cancelled_at", "cancelled_by", "sequence"]
+        _record(locked, by=by, reason=str(to))
         locked.save(update_fields=fields)
-        locked.refresh_from_db(fields=["sequence"])
         if to == MeetingState.CANCELLED:
             # Other apps let go of what they had placed on the meeting (themes go back to the backlog).
             extensions.call_all("meeting_cancelled", meeting=locked, by=by)
@@ -190,8 +205,9 @@ def meeting_reschedule(
 ) -> Meeting:
     """Move a meeting to a new start (and length or zone).
 
-    Side effects: SEQUENCE grows so calendars update the same event; for a published
-    meeting the change notice is queued after commit (reminders follow the new time).
+    Side effects: SEQUENCE grows so calendars update the same event; a history revision
+    records ``by``; for a published meeting the change notice is queued after commit
+    (reminders follow the new time).
     """
     with transaction.atomic():
         locked = _lock(meeting)
@@ -202,9 +218,9 @@ def meeting_reschedule(
         locked.starts_at = starts_at
         locked.duration_minutes = duration
         locked.time_zone = time_zone or locked.time_zone
-        locked.sequence = F("sequence") + 1
+        locked.sequence += 1  # the row is locked: no lost update
+        _record(locked, by=by, reason="rescheduled")
         locked.save(update_fields=["starts_at", "duration_minutes", "time_zone", "sequence", "updated_at"])
-        locked.refresh_from_db(fields=["sequence"])
         if locked.state == MeetingState.PUBLISHED:
             _queue_change_notice(locked, "rescheduled")
     _refresh(meeting, locked, ["starts_at", "duration_minutes", "time_zone", "sequence", "updated_at"])
@@ -213,7 +229,7 @@ def meeting_reschedule(
 
 # Fields whose change calendar apps must see (SEQUENCE grows).
 _CALENDAR_FIELDS = {"title", "description", "online_url", "place"}
-_EDITABLE_FIELDS = {"title", "description", "online_url", "place", "capacity"}
+EDITABLE_FIELDS = {"title", "description", "online_url", "place", "capacity"}
 
 
 def meeting_update(
@@ -230,7 +246,7 @@ def meeting_update(
 
     Side effects: raising the capacity offers the freed places to the waiting list in order.
     """
-    unknown = set(changes) - _EDITABLE_FIELDS
+    unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"meeting_update() got unexpected fields {sorted(unknown)}")
     validate_online_url(changes.get("online_url", ""))
@@ -248,10 +264,10 @@ def meeting_update(
             fields = [*changed, "updated_at"]
             # A reschedule bumps SEQUENCE itself: one change, one bump.
             if _CALENDAR_FIELDS & set(changed) and not moved:
-                locked.sequence = F("sequence") + 1
+                locked.sequence += 1  # the row is locked: no lost update
                 fields.append("sequence")
+            _record(locked, by=by, reason="edited")
             locked.save(update_fields=fields)
-            locked.refresh_from_db(fields=["sequence"])
         if "capacity" in changed:
             _promote_waitlist(locked)
         if moved:
@@ -265,6 +281,7 @@ def meeting_update(
             )
         elif time_zone and time_zone != locked.time_zone:
             locked.time_zone = time_zone
+            _record(locked, by=by, reason="edited")
             locked.save(update_fields=["time_zone", "updated_at"])
     meeting.refresh_from_db()
     return meeting
@@ -283,8 +300,8 @@ def agenda_item_add(
     duration_minutes: int = 20,
     leads: Iterable[User] = (),
 ) -> AgendaItem:
-    """Append an item at the end of the agenda."""
-    _lock(meeting)
+    """Append an item at the end of the agenda. The meeting's history records ``by``."""
+    locked = _lock(meeting)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
     item = AgendaItem.objects.create(
         meeting=meeting,
@@ -294,6 +311,7 @@ def agenda_item_add(
         position=0 if last is None else last + 1,
     )
     item.leads.set(leads)
+    _note_change(locked, by=by, reason=f"agenda item added: {title}"[:100])
     return item
 
 
@@ -301,19 +319,24 @@ def agenda_item_add(
 def agenda_item_update(
     *, item: AgendaItem, by: User, title: str, kind: str, duration_minutes: int, leads: Iterable[User]
 ) -> AgendaItem:
-    """Change an item's title, kind, length and leading members."""
+    """Change an item's title, kind, length and leading members. The meeting's history records ``by``."""
+    locked = _lock(item.meeting)
     item.title, item.kind, item.duration_minutes = title, kind, duration_minutes
     item.save(update_fields=["title", "kind", "duration_minutes"])
     item.leads.set(leads)
+    _note_change(locked, by=by, reason=f"agenda item changed: {title}"[:100])
     return item
 
 
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
-    """Delete an item (and its minutes) and close the gap in the positions."""
+    """Delete an item (and its minutes) and close the gap in the positions.
+    The meeting's history records ``by``."""
     meeting = _lock(item.meeting)
+    title = item.title
     item.delete()
     _renumber(meeting)
+    _note_change(meeting, by=by, reason=f"agenda item removed: {title}"[:100])
 
 
 def _renumber(meeting: Meeting) -> list[AgendaItem]:
@@ -326,14 +349,16 @@ def _renumber(meeting: Meeting) -> list[AgendaItem]:
 
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, by: User, direction: str) -> None:
-    """Swap an item with its neighbour above (``"up"``) or below (``"down"``)."""
-    _lock(item.meeting)
+    """Swap an item with its neighbour above (``"up"``) or below (``"down"``).
+    The meeting's history records ``by``."""
+    locked = _lock(item.meeting)
     items = _renumber(item.meeting)
     index = next(i for i, each in enumerate(items) if each.pk == item.pk)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(items):
         items[index].position, items[other].position = items[other].position, items[index].position
         AgendaItem.objects.bulk_update([items[index], items[other]], ["position"])
+        _note_change(locked, by=by, reason=f"agenda item moved {direction}: {item.title}"[:100])
 
 
 # --- RSVP ------------------------------------------------------------------------------------
@@ -463,12 +488,34 @@ def minutes_save(*, item: AgendaItem, text: str, by: User) -> Minutes | None:
     return minutes
 
 
+@transaction.atomic
+def minutes_record(
+    *, meeting: Meeting, texts: Iterable[tuple[AgendaItem, str]], by: User, publish: bool = False
+) -> Meeting:
+    """Write the minutes of several agenda items of one meeting at once, and publish them if asked.
+
+    One transaction: a refusal or a failure on any item leaves every item as it was.
+    Side effects: see ``minutes_save`` and ``minutes_publish``.
+    """
+    locked = _lock(meeting)
+    if locked.state == MeetingState.DRAFT:
+        raise ValidationError(_("Minutes are for published meetings."), code="draft")
+    for item, text in texts:
+        if item.meeting_id != locked.pk:
+            raise ValidationError(_("That agenda item belongs to another meeting."), code="item")
+        minutes_save(item=item, text=text, by=by)
+    if publish:
+        minutes_publish(meeting=meeting, by=by)
+    return meeting
+
+
 def minutes_publish(*, meeting: Meeting, by: User, published: bool = True) -> Meeting:
     """Show the minutes to members (or hide them again)."""
     with transaction.atomic():
         locked = _lock(meeting)
         locked.minutes_published_at = timezone.now() if published else None
         locked.minutes_published_by = by if published else None
+        _record(locked, by=by, reason="minutes published" if published else "minutes hidden")
         locked.save(update_fields=["minutes_published_at", "minutes_published_by", "updated_at"])
     _refresh(meeting, locked, ["minutes_published_at", "minutes_published_by_id"])
     return meeting
@@ -494,11 +541,15 @@ def resource_add(
     )
 
 
+@transaction.atomic
 def resource_remove(*, resource: Resource, by: User) -> None:
-    """Delete a resource and its stored file."""
+    """Delete a resource and its stored file. The meeting's history records ``by``."""
+    meeting = _lock(resource.meeting)
+    title = resource.title
     if resource.file:
         resource.file.delete(save=False)
     resource.delete()
+    _note_change(meeting, by=by, reason=f"resource removed: {title}"[:100])
 
 
 # --- calendar feed ---------------------------------------------------------------------------
@@ -542,6 +593,10 @@ def member_data_erase(*, member: User) -> None:
     Minutes.objects.filter(updated_by=member).update(updated_by=None)
     Minutes.history.filter(history_user=member).update(history_user=None)
     Minutes.history.filter(updated_by=member).update(updated_by=None)
+    # The meetings' trail keeps what changed, credited to nobody.
+    Meeting.history.filter(history_user=member).update(history_user=None)
+    for field in ("created_by", "cancelled_by", "minutes_published_by"):
+        Meeting.history.filter(**{field: member}).update(**{field: None})
 
 
 def suggested_start(*, last: Meeting | None, now: datetime, months: int = 2) -> datetime | None:

@@ -309,13 +309,14 @@ def minutes(request, pk: int):
     if request.method == "POST":
         forms = [(item, MinutesForm(request.POST, prefix=f"item-{item.pk}")) for item in items]
         if all(form.is_valid() for _item, form in forms):
-            for item, form in forms:
-                services.minutes_save(item=item, text=form.cleaned_data["text"].strip(), by=request.user)
-            if request.POST.get("publish") == "1":
-                services.minutes_publish(meeting=meeting, by=request.user)
-                messages.success(request, _("Minutes saved and published."))
-            else:
-                messages.success(request, _("Minutes saved."))
+            publish = request.POST.get("publish") == "1"
+            services.minutes_record(
+                meeting=meeting,
+                texts=[(item, form.cleaned_data["text"].strip()) for item, form in forms],
+                by=request.user,
+                publish=publish,
+            )
+            messages.success(request, _("Minutes saved and published.") if publish else _("Minutes saved."))
             return redirect("meetings:detail", pk=meeting.pk)
     else:
         forms = [(item, MinutesForm(initial={"text": text_of(item)}, prefix=f"item-{item.pk}")) for item in items]

@@ -44,10 +44,15 @@ can_edit_sheet = is_member & is_presenter
 can_volunteer = is_member & is_open
 can_answer_questions = is_member & (is_presenter | is_facilitator)
 
-rules.add_perm("themes.view_theme", is_member)
-rules.add_perm("themes.add_theme", is_member)
-rules.add_perm("themes.change_theme", can_edit_theme)
+# Codenames never reuse Django's add/change/delete/view_<model> (see meetings/rules.py).
+rules.add_perm("themes.see_theme", is_member)
+rules.add_perm("themes.propose_theme", is_member)
+rules.add_perm("themes.edit_theme", can_edit_theme)
 rules.add_perm("themes.schedule_theme", is_facilitator)
-rules.add_perm("themes.change_experiencesheet", can_edit_sheet)
+rules.add_perm("themes.edit_sheet", can_edit_sheet)
+rules.add_perm("themes.volunteer", can_volunteer)
 rules.add_perm("themes.answer_question", can_answer_questions)
 rules.add_perm("themes.hide_question", is_facilitator)
+
+# The admin: facilitators correct themes there (staff members only look them up, with see_theme).
+rules.add_perm("themes.curate_themes", is_facilitator)

@@ -210,7 +210,8 @@ def session_swap(
 ) -> drawing.Quality:
     """Swap two people's places in one round (a round that has not been played yet).
 
-    Side effects: updates both seats and the stored quality counts.
+    Side effects: updates both seats and the stored quality counts; records ``by`` as the
+    session's last editor.
     """
     with transaction.atomic():
         session = NetworkingSession.objects.select_for_update().get(pk=session.pk)
@@ -233,6 +234,8 @@ def session_swap(
             raise NetworkingError(_("They already sit at the same table."))
         a.table_number, b.table_number = b.table_number, a.table_number
         Seat.objects.bulk_update([a, b], ["table_number"])
+        session.updated_by = by
+        session.save(update_fields=["updated_by", "updated_at"])
         quality = session_quality_refresh(session=session)
     return quality
 
@@ -334,7 +337,7 @@ def session_round_control(*, session: NetworkingSession, by, action: str) -> Net
     """Drive a live session: next or previous round, pause or resume the clock.
 
     Every screen reads the clock from the session, so they all agree. Moving to
-    another round starts its clock afresh.
+    another round starts its clock afresh. Records ``by`` as the session's last editor.
     """
     with transaction.atomic():
         session = NetworkingSession.objects.select_for_update().get(pk=session.pk)
@@ -362,7 +365,8 @@ def session_round_control(*, session: NetworkingSession, by, action: str) -> Net
             session.paused_at = None
         else:
             raise NetworkingError(_("Unknown action."))
-        session.save(update_fields=["current_round", "round_started_at", "paused_at", "updated_at"])
+        session.updated_by = by
+        session.save(update_fields=["current_round", "round_started_at", "paused_at", "updated_by", "updated_at"])
     return session
 
 
