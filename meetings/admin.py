@@ -1,5 +1,8 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +38,7 @@ class MeetingAdmin(RulesAdminMixin, SimpleHistoryAdmin):
     """
 
     form = MeetingAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     # Asked with the meeting: a draft is for facilitators only, even on its history page.
     view_rule = "meetings.see_meeting"
     list_display = ["title", "starts_at", "time_zone", "state", "capacity", "sequence"]
@@ -64,6 +68,18 @@ class MeetingAdmin(RulesAdminMixin, SimpleHistoryAdmin):
         if not request.user.has_perm("meetings.see_drafts"):
             meetings = meetings.exclude(state=MeetingState.DRAFT)
         return meetings
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The history page falls back on the stored revisions of a meeting the queryset hides:
+        # answer as the change page does for a meeting it cannot find.
+        if not request.user.has_perm("meetings.see_drafts"):
+            try:
+                hidden = not self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+            except (ValueError, ValidationError):
+                hidden = True
+            if hidden:
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def has_add_permission(self, request) -> bool:
         # A meeting starts on the site's schedule page, which gives it the standard agenda.

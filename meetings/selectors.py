@@ -17,7 +17,7 @@ from .models import RSVP, AgendaItem, Attendance, Meeting, Minutes, Resource
 def visible_meetings(user: User) -> QuerySet[Meeting]:
     """Meetings the user may see: drafts only for facilitators."""
     meetings = Meeting.objects.all()
-    if not is_facilitator(user):
+    if not user.has_perm("meetings.see_drafts"):
         meetings = meetings.exclude(state=MeetingState.DRAFT)
     return meetings
 
