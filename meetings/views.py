@@ -4,6 +4,7 @@ import re
 import zoneinfo
 from datetime import time
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -17,7 +18,6 @@ from django.views.decorators.http import require_GET, require_POST
 from community import extensions
 from community.access import facilitator_required, member_required
 from community.downloads import file_download
-from community.rules import is_facilitator
 
 from . import ical, selectors, services
 from .enums import MeetingState, RSVPResponse
@@ -31,7 +31,6 @@ from .forms import (
     ResourceSearchForm,
 )
 from .models import AgendaItem, CalendarFeed, Meeting, Resource
-from .rules import can_add_resource, can_remove_resource, can_see_minutes, can_view_meeting, rsvp_open
 
 PAST_PER_PAGE = 12
 RESOURCES_PER_PAGE = 20
@@ -112,26 +111,16 @@ def _suggested_initial(user, now) -> dict:
 @member_required
 @require_GET
 def meeting_detail(request, pk: int):
-    meeting = selectors.meeting_for_page(pk=pk, user=request.user)
-    context = {
-        "meeting": meeting,
-        "agenda": list(meeting.agenda_items.all()),
-        "resources": list(meeting.resources.all()),
-        "rsvp": selectors.rsvp_summary(meeting, request.user),
-        "rsvp_open": rsvp_open(request.user, meeting),
-        "can_add_resource": can_add_resource(request.user, meeting),
-        "can_see_minutes": can_see_minutes(request.user, meeting),
-        "attendees": selectors.attendance_summary(meeting, request.user),
-        "sections": extensions.collect("meeting_sections", meeting, request.user),
-        "resource_form": ResourceForm(),
-    }
+    context = selectors.meeting_page(pk=pk, user=request.user)
+    context["sections"] = extensions.collect("meeting_sections", context["meeting"], request.user)
+    context["resource_form"] = ResourceForm()
     return render(request, "meetings/detail.html", context)
 
 
 @facilitator_required
 def meeting_edit(request, pk: int):
     meeting = selectors.meeting_for_edit(pk=pk)
-    if meeting.is_cancelled:
+    if not rules.has_perm("meetings.edit_meeting", request.user, meeting):
         raise Http404
     if request.method == "POST":
         form = MeetingForm(request.POST, meeting=meeting)
@@ -164,7 +153,7 @@ def meeting_publish(request, pk: int):
 @facilitator_required
 def meeting_cancel(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    if meeting.is_cancelled or meeting.has_started:
+    if not rules.has_perm("meetings.cancel_meeting", request.user, meeting):
         raise Http404
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -346,7 +335,7 @@ def minutes_history(request, pk: int):
 @member_required
 def resource_add(request, pk: int):
     meeting = get_object_or_404(selectors.visible_meetings(request.user), pk=pk)
-    if not can_add_resource(request.user, meeting):
+    if not rules.has_perm("meetings.attach_resource", request.user, meeting):
         raise Http404
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -372,9 +361,7 @@ def resource_add(request, pk: int):
 @require_POST
 def resource_remove(request, pk: int):
     resource = get_object_or_404(Resource.objects.select_related("meeting"), pk=pk)
-    if not can_remove_resource(request.user, resource) or (
-        resource.meeting.is_draft and not is_facilitator(request.user)
-    ):
+    if not rules.has_perm("meetings.remove_resource", request.user, resource):
         raise Http404
     services.resource_remove(resource=resource, by=request.user)
     messages.success(request, _("Resource removed."))
@@ -386,7 +373,7 @@ def resource_remove(request, pk: int):
 def resource_file(request, pk: int):
     """A resource's uploaded file, for those who may see its meeting."""
     resource = get_object_or_404(Resource.objects.select_related("meeting"), pk=pk)
-    if not can_view_meeting(request.user, resource.meeting):
+    if not rules.has_perm("meetings.see_meeting", request.user, resource.meeting):
         raise Http404
     return file_download(resource.file)
 
