@@ -1,3 +1,4 @@
+import rules
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -13,7 +14,7 @@ from community.downloads import file_download
 from community.rules import is_facilitator
 
 from . import selectors, services
-from .enums import MAX_PRESENTERS, OPEN_STATES, SLOT_STATUSES, PresenterStatus, ThemeState
+from .enums import OPEN_STATES, PresenterStatus, ThemeState
 from .filters import ThemeFilter
 from .forms import (
     AnswerForm,
@@ -28,7 +29,6 @@ from .forms import (
     VolunteerForm,
 )
 from .models import ExperienceSheet, PresenterRole, Question, SheetAttachment, Theme
-from .rules import can_edit_theme, is_presenter
 
 PAGE_SIZE = 20
 
@@ -93,44 +93,17 @@ def theme_detail(request, pk: int):
 
 def _detail_context(request, pk: int, question_form: QuestionForm | None = None) -> dict:
     try:
-        theme = selectors.theme_detail(pk=pk, user=request.user)
+        context = selectors.theme_page(pk=pk, user=request.user)
     except Theme.DoesNotExist as exc:
         raise Http404 from exc
-    user = request.user
-    facilitator = is_facilitator(user)
-    roles = theme.presenter_roles.all()
-    active = [r for r in roles if r.status in SLOT_STATUSES]
-    presenting = is_presenter(user, theme)
-    my_role = next((r for r in roles if r.member_id == user.pk), None)
-    sheet = getattr(theme, "sheet", None)
-    open_ = theme.state in OPEN_STATES
-    return {
-        "theme": theme,
-        "roles": active,
-        "is_proposer": theme.proposer_id == user.pk,
-        "is_presenter": presenting,
-        "my_invitation": my_role if my_role and my_role.status == PresenterStatus.INVITED else None,
-        "can_volunteer": open_ and len(active) < MAX_PRESENTERS and not (my_role and my_role.status in SLOT_STATUSES),
-        "can_invite": open_ and presenting and len(active) < MAX_PRESENTERS,
-        "can_edit": can_edit_theme(user, theme),
-        "can_edit_sheet": presenting and theme.state in (*OPEN_STATES, ThemeState.PRESENTED),
-        "can_answer": presenting or facilitator,
-        "is_open": open_,
-        "sheet": sheet if sheet and not sheet.is_empty else None,
-        "attachments": list(sheet.attachments.all()) if sheet else [],
-        "questions": selectors.theme_questions(theme=theme, user=user, include_hidden=facilitator),
-        "question_form": question_form or QuestionForm(),
-        "history": theme.transitions.all(),
-        "moves": [m for m in services.allowed_moves(theme=theme, user=user) if m != ThemeState.SCHEDULED],
-        "can_schedule": facilitator and ThemeState.SCHEDULED in services.allowed_moves(theme=theme, user=user),
-        "was_presented": theme.state in (ThemeState.PRESENTED, ThemeState.ARCHIVED),
-    }
+    context["question_form"] = question_form or QuestionForm()
+    return context
 
 
 @member_required
 def theme_edit(request, pk: int):
     theme = get_object_or_404(Theme.objects.prefetch_related("topics"), pk=pk)
-    if not can_edit_theme(request.user, theme):
+    if not rules.has_perm("themes.edit_theme", request.user, theme):
         raise Http404
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
@@ -176,7 +149,7 @@ def theme_interest(request, pk: int):
 @member_required
 def theme_volunteer(request, pk: int):
     theme = _theme(pk)
-    if theme.state not in OPEN_STATES:
+    if not rules.has_perm("themes.volunteer", request.user, theme):
         raise Http404
     form = VolunteerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -193,7 +166,7 @@ def theme_volunteer(request, pk: int):
 @member_required
 def presenter_invite(request, pk: int):
     theme = get_object_or_404(Theme.objects.prefetch_related("presenter_roles"), pk=pk)
-    if theme.state not in OPEN_STATES or not is_presenter(request.user, theme):
+    if not rules.has_perm("themes.invite_presenter", request.user, theme):
         raise Http404
     form = InviteForm(request.POST or None, theme=theme, inviter=request.user)
     if request.method == "POST" and form.is_valid():
@@ -241,7 +214,7 @@ def presenter_confirm(request, pk: int, role_pk: int):
 def presenter_remove(request, pk: int, role_pk: int):
     """A facilitator removes a presenter; a presenter steps down."""
     role = get_object_or_404(PresenterRole.objects.select_related("theme", "member"), pk=role_pk, theme_id=pk)
-    if not (is_facilitator(request.user) or role.member_id == request.user.pk) or role.status not in SLOT_STATUSES:
+    if not rules.has_perm("themes.remove_presenter", request.user, role):
         raise Http404
     services.presenter_remove(role=role, by=request.user)
     messages.success(request, _("Presenter removed."))
@@ -319,7 +292,7 @@ def _sheet_theme(request, pk: int) -> Theme:
     theme = get_object_or_404(
         Theme.objects.prefetch_related("presenter_roles"), pk=pk, state__in=[*OPEN_STATES, ThemeState.PRESENTED]
     )
-    if not is_presenter(request.user, theme):
+    if not rules.has_perm("themes.edit_sheet", request.user, theme):
         raise Http404
     return theme
 
@@ -436,7 +409,7 @@ def question_vote(request, pk: int, question_pk: int):
 def question_answer(request, pk: int, question_pk: int):
     question = _question(request, pk, question_pk)
     theme = get_object_or_404(Theme.objects.prefetch_related("presenter_roles"), pk=pk)
-    if not (is_presenter(request.user, theme) or is_facilitator(request.user)):
+    if not rules.has_perm("themes.answer_question", request.user, theme):
         raise Http404
     form = AnswerForm(request.POST or None, initial={"answer": question.answer})
     if request.method == "POST" and form.is_valid():
