@@ -71,7 +71,7 @@ def _validate_schedule(*, starts_at: datetime, duration_minutes: int, now: datet
     if duration_minutes is None or duration_minutes < 1:
         raise ValidationError(_("The meeting must end after it starts."), code="end_before_start")
     if starts_at <= now:
-        raise ValidationError(_("A meeting cannot be scheduled in the past."), code="past")
+        raise ValidationError(_("This date and time are in the past: choose a moment to come."), code="past")
     if starts_at > now + MAX_AHEAD:
         raise ValidationError(_("A meeting can be scheduled at most five years ahead."), code="too_far")
 

@@ -76,7 +76,7 @@ def meeting_create(request):
             try:
                 meeting = services.meeting_create(by=request.user, now=now, **form.service_kwargs())
             except ValidationError as error:
-                _form_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(
                     request, _("Meeting saved as a draft with the standard agenda. Publish it when ready.")
@@ -128,7 +128,7 @@ def meeting_edit(request, pk: int):
             try:
                 services.meeting_update(meeting=meeting, by=request.user, **form.service_kwargs())
             except ValidationError as error:
-                _form_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(request, _("Meeting updated."))
                 return redirect("meetings:detail", pk=meeting.pk)
