@@ -75,6 +75,7 @@ CASES = [
     ("meetings.rsvp", "past", (False, False, False, False, False, False)),
     ("meetings.attach_resource", "past", (False, False, False, True, False, False)),
     ("meetings.remove_resource", "resource", (False, False, False, True, False, True)),
+    ("networking.run_session", None, (False, False, False, True, False, False)),
     ("themes.see_theme", None, (False, False, True, True, True, True)),
     ("themes.propose_theme", None, (False, False, True, True, True, True)),
     ("themes.edit_theme", "theme", (False, False, False, True, False, True)),
