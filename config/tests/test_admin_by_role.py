@@ -57,8 +57,8 @@ MATRIX = {
     "meetings.attendance": (NONE, NONE, NONE, ALL),
     "meetings.minutes": (NONE, NONE, NONE, ALL),
     "meetings.resource": (NONE, NONE, NONE, ALL),
-    "meetings.networkingsession": (NONE, NONE, NONE, ALL),
-    "meetings.delivery": (NONE, NONE, NONE, "vd"),
+    "networking.networkingsession": (NONE, NONE, NONE, ALL),
+    "reminders.delivery": (NONE, NONE, NONE, "vd"),
     "themes.theme": ("vac", "v", "v", ALL),
     "themes.experiencesheet": (NONE, NONE, NONE, ALL),
     "themes.question": (NONE, NONE, NONE, ALL),
@@ -94,8 +94,8 @@ def _objects() -> dict:
         "meetings.attendance": Attendance.objects.create(meeting=past, member=factories.UserFactory()),
         "meetings.minutes": Minutes.objects.create(agenda_item=AgendaItemFactory(meeting=past), text="Notes."),
         "meetings.resource": ResourceFactory(meeting=past, title="Partner map", url="https://example.org/map"),
-        "meetings.networkingsession": NetworkingSession.objects.create(meeting=meeting),
-        "meetings.delivery": Delivery.objects.create(
+        "networking.networkingsession": NetworkingSession.objects.create(meeting=meeting),
+        "reminders.delivery": Delivery.objects.create(
             meeting=meeting, member=factories.UserFactory(), starts_at=meeting.starts_at
         ),
         "themes.theme": theme,
