@@ -5,6 +5,8 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from rules.contrib.admin import ObjectPermissionsModelAdmin
+from taggit import admin as taggit_admin
+from taggit.models import Tag
 
 from . import services
 from .enums import MemberState
@@ -133,3 +135,20 @@ class OrganisationAdmin(ObjectPermissionsModelAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj) -> int:
         return obj.member_count
+
+
+class TagAdmin(taggit_admin.TagAdmin):
+    """Expertise tags, without taggit's "merge tags" action and page.
+
+    That page checks only that the user is staff (any facilitator or guide editor could
+    rewrite every member's tags) and fails half-way; merging is not a task of ours.
+    """
+
+    actions = []
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)
+
+
+admin.site.unregister(Tag)
+admin.site.register(Tag, TagAdmin)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("search/", community_views.search, name="search"),
+    # Before the members' URLs: "audit" would otherwise be read as a member's handle.
+    path("members/audit/", include("audit.urls")),
     path("members/", include("community.urls")),
     path("meetings/", include("meetings.urls")),
     path("themes/", include("themes.urls")),

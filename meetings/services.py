@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit import services as audit
+from audit.enums import AuditKind
 from community import extensions
 from community.models import User
 
@@ -158,6 +160,7 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User, reason: str = "")
             locked.cancelled_by = by
             locked.sequence = F("sequence") + 1
             fields += ["cancel_reason", "cancelled_at", "cancelled_by", "sequence"]
+            audit.record(kind=AuditKind.MEETING_CANCELLED, actor=by, target=locked, note=reason)
         locked.save(update_fields=fields)
         locked.refresh_from_db(fields=["sequence"])
         if to == MeetingState.CANCELLED:
@@ -190,7 +193,8 @@ def meeting_reschedule(
 ) -> Meeting:
     """Move a meeting to a new start (and length or zone).
 
-    Side effects: SEQUENCE grows so calendars update the same event; for a published
+    Side effects: SEQUENCE grows so calendars update the same event; the audit trail records
+    the old and new start; for a published
     meeting the change notice is queued after commit (reminders follow the new time).
     """
     with transaction.atomic():
@@ -199,6 +203,8 @@ def meeting_reschedule(
             raise ValidationError(_("A cancelled meeting cannot be rescheduled."), code="cancelled")
         duration = duration_minutes if duration_minutes is not None else locked.duration_minutes
         _validate_schedule(starts_at=starts_at, duration_minutes=duration, now=now or timezone.now())
+        note = f"{locked.starts_at.isoformat()} → {starts_at.isoformat()}"
+        audit.record(kind=AuditKind.MEETING_RESCHEDULED, actor=by, target=locked, note=note)
         locked.starts_at = starts_at
         locked.duration_minutes = duration
         locked.time_zone = time_zone or locked.time_zone

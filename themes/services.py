@@ -6,6 +6,8 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit import services as audit
+from audit.enums import AuditKind
 from community.rules import is_facilitator
 from meetings.enums import AgendaKind, MeetingState
 from meetings.models import AgendaItem, Meeting
@@ -382,7 +384,8 @@ def presenter_confirm(*, role: PresenterRole, by) -> PresenterRole:
 def presenter_remove(*, role: PresenterRole, by) -> PresenterRole:
     """A facilitator removes a presenter (or an invitation), or a presenter steps down.
 
-    Side effects: the slot is freed and the scheduled agenda item loses that lead.
+    Side effects: the slot is freed and the scheduled agenda item loses that lead; a removal by
+    a facilitator is recorded in the audit trail.
     """
     role = PresenterRole.objects.select_for_update().get(pk=role.pk)
     if not (is_facilitator(by) or role.member_id == by.pk):
@@ -392,6 +395,8 @@ def presenter_remove(*, role: PresenterRole, by) -> PresenterRole:
     role.status, role.slot = PresenterStatus.REMOVED, None
     role.status_changed_at, role.status_changed_by = timezone.now(), by
     role.save(update_fields=["status", "slot", "status_changed_at", "status_changed_by"])
+    if role.member_id != by.pk:  # stepping down is the presenter's own choice, not a decision on them
+        audit.record(kind=AuditKind.PRESENTER_REMOVED, actor=by, target=role.theme, note=str(role.member or ""))
     _sync_leads(role.theme)
     return role
 
@@ -476,12 +481,14 @@ def question_answer(*, question: Question, by, answer: str = "", answered: bool 
 
 @transaction.atomic
 def question_set_hidden(*, question: Question, by, hidden: bool) -> Question:
-    """A facilitator hides an inappropriate question (or shows it again)."""
+    """A facilitator hides an inappropriate question (or shows it again); the audit trail records it."""
     if not is_facilitator(by):
         raise ThemeError(_("Only a facilitator can do this."))
     question = Question.objects.select_for_update().get(pk=question.pk)
     question.hidden_at, question.hidden_by = (timezone.now(), by) if hidden else (None, None)
     question.save(update_fields=["hidden_at", "hidden_by"])
+    kind = AuditKind.QUESTION_HIDDEN if hidden else AuditKind.QUESTION_SHOWN
+    audit.record(kind=kind, actor=by, target=question.theme, note=question.body[:500])
     return question
 
 
