@@ -2,8 +2,8 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
-from community.enums import FACILITATORS_GROUP, GUIDE_EDITORS_GROUP, MemberState
 from community import twofactor
+from community.enums import FACILITATORS_GROUP, GUIDE_EDITORS_GROUP, MemberState
 from community.models import MemberLanguage, Organisation, User
 
 # Every factory-made account with two factors uses this authenticator secret.
@@ -39,7 +39,9 @@ class UserFactory(factory.django.DjangoModelFactory):
         """Facilitators, editors and staff must have two factors: they get one unless told not to."""
         if not create:
             return
-        wanted = extracted if extracted is not None else bool(self.is_staff or self.is_superuser or self.groups.exists())
+        wanted = (
+            extracted if extracted is not None else bool(self.is_staff or self.is_superuser or self.groups.exists())
+        )
         if wanted:
             twofactor.totp_enable(user=self, secret=TEST_TOTP_SECRET)
 

@@ -120,6 +120,8 @@ def test_declined_sign_up_is_signed_out_at_once(facilitator_client, django_captu
     assert response.status_code == 302
     assert response.url == reverse("account_login") + "?next=" + reverse("community:directory")
     assert client.get(reverse("community:waiting")).status_code == 302
+    # Signing in again, they read the decision and the facilitator's message.
+    client.force_login(pending)
     waiting = client.get(reverse("community:waiting")).content.decode()
     assert "Your membership was not approved" in waiting
     assert "Not in the network" in waiting
