@@ -34,6 +34,10 @@ run: migrate
 	@echo "    facilitator@example.org  facilitator, admin access"
 	@echo "    editor@example.org       guide editor, admin access"
 	@echo "    member@example.org       member, Porto (Portugal)"
+	@echo "  The facilitator and the editor then need an authenticator code:"
+	@echo "    $(BIN)/python manage.py demo_totp   prints the current one"
+	@echo "    or add otpauth://totp/Keep%20in%20Pact:demo?secret=KEEPINPACTDEMOTOTPSECRET&issuer=Keep%20in%20Pact"
+	@echo "    to an authenticator app."
 	@echo "  Emails are printed in this terminal."
 	@echo ""
 	$(BIN)/python manage.py runserver $(HOST)

@@ -212,9 +212,11 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 # Nothing answers differently for an address that has an account: sign-up, login, password
 # reset and email change behave the same, and the owner of a known address gets an email.
 ACCOUNT_PREVENT_ENUMERATION = True
-# Failed logins are counted per account for this long after the limit is reached.
-ACCOUNT_LOGIN_ATTEMPTS_LIMIT = env.int("ACCOUNT_LOGIN_ATTEMPTS_LIMIT", default=5)
 ACCOUNT_RATE_LIMITS = {
+    # Failed logins (and failed authenticator codes, which allauth counts the same way): 10 a
+    # minute per client address, 5 per account in 5 minutes (keyed on the address alone, see
+    # community.adapters.AccountAdapter._get_login_attempts_cache_key).
+    "login_failed": "10/m/ip,5/5m/key",
     # Password checks on the account-deletion page count like failed logins of that account.
     "delete_account": "5/5m/user",
 }
