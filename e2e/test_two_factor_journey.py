@@ -51,3 +51,16 @@ def test_the_journeys_see_what_the_content_security_policy_blocks(page, csp_viol
     assert ours == ["CSP violation: script-src-elem", "CSP violation: style-src-attr"]
     assert len(csp_violations) == 4
     csp_violations.clear()  # seen on purpose: the journey itself must not fail on them
+
+
+def test_staff_facilitator_signs_in_with_a_code_and_uses_the_admin(page):
+    facilitator = factories.facilitator(display_name="Fatou Diallo", email="fatou@example.org", is_staff=True)
+
+    sign_in(page, facilitator.email, PASSWORD)
+    page.goto("/admin/")
+    page.get_by_role("heading", name="Site administration").wait_for()
+    page.goto("/admin/community/organisation/add/")
+    page.get_by_label("Name").first.fill("Cité des métiers de Porto")
+    page.get_by_label("Slug").fill("porto")
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("was added successfully").wait_for()
