@@ -4,11 +4,14 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
+from taggit import admin as taggit_admin
+from taggit.models import Tag
 
 from . import services
 from .admin_rules import RulesAdminMixin, RulesModelAdmin
 from .enums import MemberState
-from .models import MemberLanguage, Organisation, User
+from .models import AuditEntry, MemberLanguage, Organisation, User
+from .rules import is_facilitator
 
 
 class MemberLanguageInline(admin.TabularInline):
@@ -136,3 +139,47 @@ class OrganisationAdmin(RulesModelAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj) -> int:
         return obj.member_count
+
+
+class TagAdmin(taggit_admin.TagAdmin):
+    """Expertise tags, without taggit's "merge tags" action and page.
+
+    That page checks only that the user is staff (any facilitator or guide editor could
+    rewrite every member's tags) and fails half-way; merging is not a task of ours.
+    """
+
+    actions = []
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)
+
+
+admin.site.unregister(Tag)
+admin.site.register(Tag, TagAdmin)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the trail is written by the services, never by hand."""
+
+    list_display = ["at", "kind", "actor_name", "target_label"]
+    list_filter = ["kind"]
+    search_fields = ["actor_name", "target_label", "note"]
+    list_select_related = ["actor"]
+    readonly_fields = ["kind", "actor", "actor_name", "target_label", "target_url", "note", "at"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return is_facilitator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_facilitator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

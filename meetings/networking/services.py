@@ -15,6 +15,9 @@ from . import draw as drawing
 from . import selectors
 from .models import Encounter, FollowUp, NetworkingSession, Participant, Seat, SessionState
 
+# Stored in place of the name of a member who deleted their account (in the site's language).
+FORMER_MEMBER = "Former member"
+
 DEFAULT_DECKS = {
     "en": [
         "Your flagship activity in one minute.",
@@ -414,6 +417,13 @@ def follow_up_delete(*, follow_up: FollowUp, by) -> None:
 
 
 def member_data_erase(*, member) -> int:
-    """Delete every follow-up a member wrote (with its note); return how many went."""
+    """Delete every follow-up a member wrote (with its note); return how many went.
+
+    Other members' follow-ups about this member stay theirs: the member's seats become
+    anonymous ("Former member", no centre), so those notes keep a person without a name.
+    """
     deleted, _detail = FollowUp.objects.filter(author=member).delete()
+    Participant.objects.filter(member=member).update(
+        member=None, guest_name=FORMER_MEMBER, organisation=None, organisation_name=""
+    )
     return deleted

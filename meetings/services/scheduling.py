@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import audit
+from community.enums import AuditKind
 from community.models import User
 
 from .. import signals
@@ -126,6 +128,7 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User, reason: str = "")
             locked.cancelled_by = by
             locked.sequence += 1  # the row is locked: no lost update
             fields += ["cancel_reason", "cancelled_at", "cancelled_by", "sequence"]
+            audit.record(kind=AuditKind.MEETING_CANCELLED, actor=by, target=locked, note=reason)
         _record(locked, by=by, reason=str(to))
         locked.save(update_fields=fields)
         # Listeners act inside this transaction (see ``meetings.signals``): themes go back to
@@ -160,8 +163,9 @@ def meeting_reschedule(
     """Move a meeting to a new start (and length or zone).
 
     Side effects: SEQUENCE grows so calendars update the same event; a history revision
-    records ``by``; for a published meeting the change notice is queued after commit
-    (``meeting_rescheduled``; reminders follow the new time).
+    records ``by``; the audit trail records the old and new start; for a published meeting
+    the change notice is queued after commit (``meeting_rescheduled``; reminders follow the
+    new time).
     """
     with transaction.atomic():
         locked = _lock(meeting)
@@ -169,6 +173,8 @@ def meeting_reschedule(
             raise ValidationError(_("A cancelled meeting cannot be rescheduled."), code="cancelled")
         duration = duration_minutes if duration_minutes is not None else locked.duration_minutes
         _validate_schedule(starts_at=starts_at, duration_minutes=duration, now=now or timezone.now())
+        note = f"{locked.starts_at.isoformat()} → {starts_at.isoformat()}"
+        audit.record(kind=AuditKind.MEETING_RESCHEDULED, actor=by, target=locked, note=note)
         locked.starts_at = starts_at
         locked.duration_minutes = duration
         locked.time_zone = time_zone or locked.time_zone
