@@ -23,8 +23,8 @@ WORKER_SETTINGS = {
     "REMINDER_SEND_SOFT_TIME_LIMIT": "2",
     "REMINDER_SEND_TIME_LIMIT": "10",
     "REMINDER_SEND_TIME_BUDGET": "60",
-    # Six seconds: a batch lasts at most half of it (see _send_batch).
-    "REMINDER_CLAIM_TIMEOUT_MINUTES": "0.1",
+    # Three seconds: a batch lasts at most half of it (see _send_batch), then the next one starts.
+    "REMINDER_CLAIM_TIMEOUT_MINUTES": "0.05",
     "REMINDER_START_MARGIN_SECONDS": "1",
 }
 
@@ -96,7 +96,7 @@ class SmtpServer:
     def per_recipient(self) -> Counter:
         return Counter(entry["to"] for entry in self.accepted())
 
-    def settle(self, *, count: int, timeout: float = 30.0, quiet: float = 1.0) -> list[dict]:
+    def settle(self, *, count: int, timeout: float = 30.0, quiet: float = 0.6) -> list[dict]:
         """Wait for ``count`` messages, then until nothing more arrives and nothing is queued for ``quiet`` s."""
         wait_until(lambda: len(self.accepted()) >= count, timeout, f"{count} messages")
         queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
@@ -173,7 +173,8 @@ class WorkerProcess:
 
     def stop(self):
         if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            # Cold shutdown: the test is over, nothing is left worth finishing.
+            os.killpg(self.process.pid, signal.SIGQUIT)
             try:
                 self.process.wait(30)
             except subprocess.TimeoutExpired:

@@ -1,7 +1,7 @@
 """A worker killed with SIGKILL in the middle of a batch, then a new one: at most one duplicate, none missing.
 
 One pool process, so that "the message it was sending" is one message; the claims of the dead
-worker open again after ``REMINDER_CLAIM_TIMEOUT_MINUTES`` (six seconds for the test worker).
+worker open again after ``REMINDER_CLAIM_TIMEOUT_MINUTES`` (three seconds for the test worker).
 """
 
 import time
@@ -69,12 +69,12 @@ def test_worker_killed_mid_batch_then_a_new_one_at_most_one_duplicate_and_none_m
     held = Delivery.objects.filter(status=DeliveryStatus.CLAIMED).count()
 
     workers()
-    # Beat's part: a tick every second until every row is sent (the dead claims open after 6 s).
+    # Beat's part: a tick every half second until every row is sent (the dead claims open after 3 s).
     sent = Delivery.objects.filter(meeting=meeting, status=DeliveryStatus.SENT)
     deadline = time.monotonic() + 40
     while sent.count() < 30 and time.monotonic() < deadline:
         services.reminders_dispatch()
-        time.sleep(1)
+        time.sleep(0.5)
     smtp.settle(count=30)
 
     per_member = smtp.per_recipient()
