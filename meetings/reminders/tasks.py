@@ -20,17 +20,32 @@ RETRY_ON_MAIL_ERRORS = {
     "retry_backoff_max": 600,
     "retry_jitter": True,
     "max_retries": 6,
-    # The soft limit is held and checked between two messages (see services.sending).
-    "soft_time_limit": settings.REMINDER_SEND_SOFT_TIME_LIMIT,
-    "time_limit": settings.REMINDER_SEND_TIME_LIMIT,
 }
+
+
+def _limits() -> dict:
+    """The send tasks' time limits, read when a task is queued: Celery carries them in the message.
+
+    The soft limit is held and checked between two messages (see ``services.sending``).
+    """
+    return {"soft_time_limit": settings.REMINDER_SEND_SOFT_TIME_LIMIT, "time_limit": settings.REMINDER_SEND_TIME_LIMIT}
+
+
+def queue_send(*, meeting_id: int) -> None:
+    """Queue one send task for the meeting's due deliveries (call it after commit)."""
+    send_meeting_deliveries.apply_async(kwargs={"meeting_id": meeting_id}, **_limits())
+
+
+def queue_change_notice(*, meeting_id: int, change: str) -> None:
+    """Queue the notice of a reschedule or cancellation (call it after commit)."""
+    send_meeting_change_notice.apply_async(kwargs={"meeting_id": meeting_id, "change": change}, **_limits())
 
 
 def _send(meeting_id: int) -> None:
     result = services.deliveries_send(meeting_id=meeting_id, time_budget=settings.REMINDER_SEND_TIME_BUDGET)
     if result.stopped in services.OUT_OF_TIME:
         # Out of time with rows left: the next task takes over at once (no countdown).
-        send_meeting_deliveries.delay(meeting_id=meeting_id)
+        queue_send(meeting_id=meeting_id)
 
 
 @shared_task

@@ -43,7 +43,7 @@ def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
     ``send_meeting_deliveries`` tasks queued after commit, as many as batches are waiting but at
     most ``REMINDER_SEND_TASKS`` per meeting.
     """
-    from ..tasks import send_meeting_deliveries
+    from ..tasks import queue_send
 
     now = now or timezone.now()
     result = DispatchResult()
@@ -90,5 +90,5 @@ def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
 
     for meeting_id, tasks in result.handed_out.items():
         for _ in range(tasks):
-            transaction.on_commit(partial(send_meeting_deliveries.delay, meeting_id=meeting_id))
+            transaction.on_commit(partial(queue_send, meeting_id=meeting_id))
     return result

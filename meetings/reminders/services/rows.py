@@ -238,11 +238,11 @@ def change_notice_enqueue(*, meeting: Meeting, change: str) -> None:
     Call it from the service that changes the meeting, inside its transaction: if the transaction
     rolls back, nothing is sent.
     """
-    from ..tasks import send_meeting_change_notice
+    from ..tasks import queue_change_notice
 
     if change not in CHANGES:
         raise ValueError(f"Unknown change {change!r}.")
-    transaction.on_commit(partial(send_meeting_change_notice.delay, meeting_id=meeting.pk, change=str(change)))
+    transaction.on_commit(partial(queue_change_notice, meeting_id=meeting.pk, change=str(change)))
 
 
 def _meetings_with_settings():

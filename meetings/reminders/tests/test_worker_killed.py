@@ -16,7 +16,6 @@ from meetings.enums import RSVPResponse
 from meetings.reminders import services
 from meetings.reminders.enums import DeliveryStatus
 from meetings.reminders.models import Delivery
-from meetings.reminders.tasks import send_meeting_change_notice, send_meeting_deliveries
 
 from .factories import MeetingFactory, RSVPFactory
 from .processes import WORKER_SETTINGS, SmtpServer, WorkerProcess, wait_until
@@ -32,12 +31,11 @@ def smtp(tmp_path):
 
 
 @pytest.fixture
-def workers(django_db_setup, smtp, tmp_path, settings, monkeypatch):
+def workers(django_db_setup, smtp, tmp_path, settings):
     """Starts worker processes on demand (one pool process each) and stops those still running."""
-    for task in (send_meeting_deliveries, send_meeting_change_notice):
-        # Celery puts the limits in the task message: send with the worker's, as production does.
-        monkeypatch.setattr(task, "soft_time_limit", int(WORKER_SETTINGS["REMINDER_SEND_SOFT_TIME_LIMIT"]))
-        monkeypatch.setattr(task, "time_limit", int(WORKER_SETTINGS["REMINDER_SEND_TIME_LIMIT"]))
+    # Celery carries the time limits in the task message: this process queues with the worker's.
+    settings.REMINDER_SEND_SOFT_TIME_LIMIT = int(WORKER_SETTINGS["REMINDER_SEND_SOFT_TIME_LIMIT"])
+    settings.REMINDER_SEND_TIME_LIMIT = int(WORKER_SETTINGS["REMINDER_SEND_TIME_LIMIT"])
     settings.REMINDER_BATCH_SIZE = int(WORKER_SETTINGS["REMINDER_BATCH_SIZE"])
     settings.REMINDER_CLAIM_TIMEOUT_MINUTES = float(WORKER_SETTINGS["REMINDER_CLAIM_TIMEOUT_MINUTES"])
     eager = app.conf.task_always_eager

@@ -19,7 +19,6 @@ from meetings.enums import RSVPResponse
 from meetings.reminders import services
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
 from meetings.reminders.models import Delivery, ReminderSettings
-from meetings.reminders.tasks import send_meeting_change_notice, send_meeting_deliveries
 from meetings.services import meeting_cancel, meeting_reschedule
 
 from .factories import MeetingFactory, RSVPFactory
@@ -47,15 +46,14 @@ def worker(django_db_setup, smtp, tmp_path_factory):
 
 
 @pytest.fixture
-def mail_server(worker, smtp, settings, monkeypatch):
+def mail_server(worker, smtp, settings):
     """The SMTP server, emptied; this process hands out work with the worker's settings.
 
     Celery puts a task's time limits in the message it sends, so this process sends with the
     worker's limits, as in production where both read the same settings.
     """
-    for task in (send_meeting_deliveries, send_meeting_change_notice):
-        monkeypatch.setattr(task, "soft_time_limit", int(WORKER_SETTINGS["REMINDER_SEND_SOFT_TIME_LIMIT"]))
-        monkeypatch.setattr(task, "time_limit", int(WORKER_SETTINGS["REMINDER_SEND_TIME_LIMIT"]))
+    settings.REMINDER_SEND_SOFT_TIME_LIMIT = int(WORKER_SETTINGS["REMINDER_SEND_SOFT_TIME_LIMIT"])
+    settings.REMINDER_SEND_TIME_LIMIT = int(WORKER_SETTINGS["REMINDER_SEND_TIME_LIMIT"])
     settings.REMINDER_BATCH_SIZE = int(WORKER_SETTINGS["REMINDER_BATCH_SIZE"])
     settings.REMINDER_SEND_TASKS = int(WORKER_SETTINGS["REMINDER_SEND_TASKS"])
     settings.REMINDER_START_MARGIN_SECONDS = float(WORKER_SETTINGS["REMINDER_START_MARGIN_SECONDS"])
