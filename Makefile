@@ -58,7 +58,7 @@ messages: install-dev
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 worker: install
-	$(BIN)/celery -A config worker --loglevel=INFO
+	$(BIN)/celery -A config worker --queues=celery,reminders --loglevel=INFO
 
 beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO

@@ -7,6 +7,7 @@ from django.urls import include, path
 from community import views as community_views
 
 from .health import healthz
+from .metrics import metrics
 
 # The admin signs in through the accounts pages, so it shares their rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", community_views.home, name="home"),
     path("privacy/", community_views.privacy, name="privacy"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("search/", community_views.search, name="search"),
