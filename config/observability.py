@@ -62,7 +62,9 @@ class RequestIdFilter(logging.Filter):
     """Put the current request id and task on every record (empty outside a request or task)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
+        # Django logs a request's 4xx/5xx after the middleware returned: the id is on the request.
+        request = getattr(record, "request", None)
+        record.request_id = request_id_var.get() or getattr(request, "request_id", "")
         record.task_name, record.task_id = task_var.get()
         return True
 

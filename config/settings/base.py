@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -244,31 +245,37 @@ if SENTRY_DSN:
         send_default_pii=False,
     )
 
+
 # ---- Uploads: an S3-compatible bucket when one is named, the local disk otherwise ---------------
 # Every read and write goes through the storage API, so web nodes share the bucket. The bucket is
 # private: members-only files are streamed by members-only views, never linked to the bucket.
-AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
-if AWS_STORAGE_BUCKET_NAME:
-    STORAGES["default"] = {
+def bucket_storage(variables) -> dict:
+    """The default storage for the bucket that ``variables`` (the environment) name."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default=None),
-            "region_name": env("AWS_S3_REGION_NAME", default=None),
-            "access_key": env("AWS_ACCESS_KEY_ID", default=None),
-            "secret_key": env("AWS_SECRET_ACCESS_KEY", default=None),
+            "bucket_name": variables["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": variables.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": variables.get("AWS_S3_REGION_NAME") or None,
+            "access_key": variables.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": variables.get("AWS_SECRET_ACCESS_KEY") or None,
             # "path" for MinIO, Ceph and most self-hosted services; "virtual" or unset for AWS.
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default=None),
-            "location": env("AWS_LOCATION", default=""),
+            "addressing_style": variables.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "location": variables.get("AWS_LOCATION", ""),
             "signature_version": "s3v4",
             # No ACL on objects: they stay as private as the bucket.
             "default_acl": None,
             "querystring_auth": True,
-            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+            "querystring_expire": int(variables.get("AWS_QUERYSTRING_EXPIRE") or 300),
             # Two nodes saving the same name must not overwrite each other (as on the local disk).
             "file_overwrite": False,
         },
     }
+
+
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = bucket_storage(os.environ)
 
 # ---- Celery queues: reminders and change notices never wait behind other work -------------------
 CELERY_TASK_DEFAULT_QUEUE = "celery"
