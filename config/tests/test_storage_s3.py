@@ -172,7 +172,9 @@ def test_photo_in_the_bucket_follows_the_privacy_choice(
     assert client_for("visitor").get(member.photo_url).status_code == 302
 
 
-def test_replaced_photo_is_deleted_from_the_bucket(s3_bucket, member, member_client, django_capture_on_commit_callbacks):
+def test_replaced_photo_is_deleted_from_the_bucket(
+    s3_bucket, member, member_client, django_capture_on_commit_callbacks
+):
     edit = reverse("community:profile_edit")
     with django_capture_on_commit_callbacks(execute=True):
         member_client.post(edit, _profile_form(photo=ContentFile(_png(), name="a.png")))
