@@ -20,7 +20,7 @@ from django.db import connection
 from community.tests.factories import UserFactory
 from meetings.tests.factories import MeetingFactory
 
-from .servers import ROOT, Process, free_port, port_open, wait_until
+from .servers import ROOT, Process, child_environment, database_url, free_port, port_open, wait_until
 
 PGBOUNCER = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
 
@@ -119,14 +119,11 @@ def test_pages_and_queries_through_pgbouncer_in_transaction_mode(pgbouncer):
     members = [UserFactory(), UserFactory()]
     meeting = MeetingFactory(title="Partnership day through the pooler")
     settings = connection.settings_dict
-    credentials = settings["USER"] or "postgres"
-    if settings["PASSWORD"]:
-        credentials += f":{settings['PASSWORD']}"
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"} | {
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{credentials}@127.0.0.1:{pgbouncer}/{settings['NAME']}",
-        "DATABASE_POOLER": "pgbouncer",
-    }
+    env = child_environment(
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        DATABASE_URL=database_url({**settings, "HOST": "127.0.0.1"}, port=pgbouncer),
+        DATABASE_POOLER="pgbouncer",
+    )
 
     result = subprocess.run(
         [sys.executable, "-c", SCRIPT.format(email=members[0].email, title=meeting.title)],
