@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import extensions, selectors, services
+from . import selectors, services, slots
 from .access import facilitator_required, member_required
 from .downloads import photo_response
 from .enums import MemberState
@@ -22,16 +22,6 @@ from .models import Organisation, User
 from .rules import is_member
 
 DIRECTORY_PAGE_SIZE = 24
-
-
-def home(request):
-    """The landing page for visitors, the dashboard for members."""
-    if not request.user.is_authenticated:
-        return render(request, "community/landing.html")
-    if not is_member(request.user):
-        return redirect("community:waiting")
-    panels = extensions.collect("dashboard_panels", request.user)
-    return render(request, "community/dashboard.html", {"panels": panels})
 
 
 @login_required
@@ -44,18 +34,6 @@ def waiting(request):
 
 def privacy(request):
     return render(request, "community/privacy.html")
-
-
-@member_required
-def search(request):
-    """Search across themes, guide entries, meetings and members: each app answers for its own."""
-    # PostgreSQL text cannot hold NUL characters: drop them rather than fail.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    results = extensions.collect("search", query, request.user) if len(query) >= 2 else []
-    groups: dict[str, list] = {}
-    for result in results:
-        groups.setdefault(str(result["kind"]), []).append(result)
-    return render(request, "community/search.html", {"query": query, "groups": groups, "count": len(results)})
 
 
 # --- Directory, profiles, centres ---------------------------------------------------------
@@ -82,7 +60,7 @@ def directory(request):
 @member_required
 def profile(request, username):
     member = selectors.profile_for(username=username, viewer=request.user)
-    sections = extensions.collect("profile_sections", member, request.user)
+    sections = slots.profile_sections(member, request.user)
     context = {"member": member, "sections": sections, "is_self": member.pk == request.user.pk}
     if request.user.pk != member.pk:
         context["membership_moves"] = sorted(services.MEMBERSHIP_MOVES.get(member.state, ()))
@@ -177,7 +155,7 @@ def export(request):
     data = {
         "exported_at": timezone.now().isoformat(),
         "site": request.build_absolute_uri("/"),
-        **extensions.export_all(request.user),
+        **slots.export_personal_data(request.user),
     }
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8"

@@ -16,8 +16,8 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
-from meetings.models import Delivery
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
+from meetings.reminders.models import Delivery
 
 
 class DeliveryCollector:

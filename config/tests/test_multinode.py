@@ -29,8 +29,9 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 from community.tests.factories import UserFactory, facilitator
 from config.celery import app
 from meetings.enums import MeetingState, RSVPResponse
-from meetings.models import Delivery, Meeting, Resource
+from meetings.models import Meeting, Resource
 from meetings.reminders.enums import DeliveryStatus
+from meetings.reminders.models import Delivery
 from meetings.tests.factories import MeetingFactory, RSVPFactory
 
 from .servers import Process, child_environment, database_url, free_port, wait_until

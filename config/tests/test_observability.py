@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from community.tests.factories import UserFactory
 from config.observability import JsonFormatter, RequestIdFilter, request_id_var
-from meetings.models import Delivery
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
+from meetings.reminders.models import Delivery
 from meetings.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
