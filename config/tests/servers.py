@@ -51,12 +51,17 @@ class Process:
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
 
+    def signal(self, how: int) -> None:
+        """Send ``how`` to the process and what it forked (its own process group)."""
+        if self.popen.poll() is None:
+            os.killpg(self.popen.pid, how)
+
     def stop(self, timeout: float = 15, how: int = signal.SIGTERM) -> None:
         """Ask the process (and what it forked) to stop, then kill it if it does not.
 
         ``how=signal.SIGQUIT`` stops gunicorn and Celery at once instead of gracefully."""
         if self.popen.poll() is None:
-            os.killpg(self.popen.pid, how)
+            self.signal(how)
             try:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:

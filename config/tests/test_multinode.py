@@ -123,7 +123,10 @@ def cluster(django_db_setup, django_db_blocker, s3_server):
         wait_until(lambda: len(app.control.ping(timeout=0.5)) == 2, timeout=60, what="the workers")
         yield running
     finally:
-        for process in [*web, *workers, *running.extra]:
+        everything = [*web, *workers, *running.extra]
+        for process in everything:  # all at once, then wait for each
+            process.signal(signal.SIGQUIT)
+        for process in everything:
             process.stop(how=signal.SIGQUIT)
 
 
