@@ -51,7 +51,7 @@ class Process:
     def output(self) -> str:
         return Path(self.log.name).read_text(errors="replace")
 
-    def signal(self, how: int) -> None:
+    def send_signal(self, how: int) -> None:
         """Send ``how`` to the process and what it forked (its own process group)."""
         if self.popen.poll() is None:
             os.killpg(self.popen.pid, how)
@@ -61,7 +61,7 @@ class Process:
 
         ``how=signal.SIGQUIT`` stops gunicorn and Celery at once instead of gracefully."""
         if self.popen.poll() is None:
-            self.signal(how)
+            self.send_signal(how)
             try:
                 self.popen.wait(timeout)
             except subprocess.TimeoutExpired:

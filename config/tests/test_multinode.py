@@ -125,7 +125,7 @@ def cluster(django_db_setup, django_db_blocker, s3_server):
     finally:
         everything = [*web, *workers, *running.extra]
         for process in everything:  # all at once, then wait for each
-            process.signal(signal.SIGQUIT)
+            process.send_signal(signal.SIGQUIT)
         for process in everything:
             process.stop(how=signal.SIGQUIT)
 
