@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 
+from community.adapters import client_ip_from
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
 from meetings.reminders.models import Delivery
 
@@ -78,7 +79,9 @@ def _authorised(request) -> bool:
         scheme, _, given = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
             return True
-    return _allowed_address(request.META.get("REMOTE_ADDR", ""))
+    # Behind the load balancer the peer is the balancer: judge the client's own address.
+    client = client_ip_from(request.META, settings.TRUSTED_PROXY_COUNT) or request.META.get("REMOTE_ADDR", "")
+    return _allowed_address(client)
 
 
 @never_cache
