@@ -37,6 +37,7 @@ is_member = is_approved_member | is_facilitator
 
 rules.add_perm("community.view_members", is_member)
 rules.add_perm("community.approve_members", is_facilitator)
+rules.add_perm("community.read_audit_trail", is_facilitator)
 
 
 @rules.predicate

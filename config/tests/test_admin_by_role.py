@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -24,7 +26,8 @@ from django_celery_beat.models import (
 )
 from taggit.models import Tag
 
-from community.enums import FACILITATORS_GROUP
+from community.enums import FACILITATORS_GROUP, AuditKind
+from community.models import AuditEntry
 from community.tests import factories
 from guide.tests.factories import ChapterFactory, ContributionFactory
 from meetings.models import Attendance, Minutes
@@ -49,6 +52,10 @@ MATRIX = {
     "django_celery_beat.solarschedule": (NONE, NONE, NONE, ALL),
     "django_celery_beat.intervalschedule": (NONE, NONE, NONE, ALL),
     "taggit.tag": (NONE, NONE, NONE, ALL),
+    "mfa.authenticator": (NONE, NONE, NONE, ALL),
+    "usersessions.usersession": (NONE, NONE, NONE, ALL),
+    # The audit trail is read-only for everyone: only the services write it.
+    "community.auditentry": ("v", NONE, NONE, "v"),
     "community.user": ("v", NONE, NONE, ALL),
     "community.organisation": (ALL, NONE, NONE, ALL),
     # Meetings are scheduled on the site (standard agenda): nobody adds one in the admin.
@@ -87,6 +94,15 @@ def _objects() -> dict:
         ),
         "django_celery_beat.intervalschedule": every_hour,
         "taggit.tag": Tag.objects.create(name="gdpr", slug="gdpr"),
+        "mfa.authenticator": Authenticator.objects.create(
+            user=factories.UserFactory(), type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00", "used_mask": 0}
+        ),
+        "usersessions.usersession": UserSession.objects.create(
+            user=factories.UserFactory(), ip="127.0.0.1", session_key="k" * 32, user_agent="Test browser"
+        ),
+        "community.auditentry": AuditEntry.objects.create(
+            kind=AuditKind.MEMBER_APPROVED, actor_name="Fatou Diallo", target_label="Mariana Costa"
+        ),
         "community.user": factories.UserFactory(),
         "community.organisation": factories.OrganisationFactory(name="Cité des métiers de Lyon", slug="lyon"),
         "meetings.meeting": meeting,
