@@ -114,6 +114,6 @@ def test_edit_page_offers_submit_by_the_rule(member_client, member, state, butto
 
     html = response.content.decode()
     assert (response.status_code, response.context["can_submit"]) == (200, True)
-    assert [label for label in ["Submit for review", "Save as draft", "Resubmit", "Save my changes"] if label in html] == (
-        buttons
-    )
+    assert [
+        label for label in ["Submit for review", "Save as draft", "Resubmit", "Save my changes"] if label in html
+    ] == (buttons)

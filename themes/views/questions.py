@@ -50,13 +50,16 @@ def _question(request, pk: int, question_pk: int) -> Question:
 def question_vote(request, pk: int, question_pk: int):
     question = _question(request, pk, question_pk)
     voted = request.POST.get("voted") == "1"
+    can_vote = rules.has_perm("themes.vote_question", request.user, question.theme)
     try:
+        if not can_vote:
+            raise services.ThemeError(_("This theme no longer takes questions."))
         count = services.question_vote(question=question, member=request.user, voted=voted)
     except services.ThemeError as error:
         if not _is_htmx(request):
             messages.error(request, str(error))
             return _back(question.theme, "#questions")
-        count, voted = question.votes.count(), False
+        count, voted = question.votes.count(), question.votes.filter(member=request.user).exists()
     if _is_htmx(request):
         question.vote_count, question.has_voted = count, voted
         return render(
@@ -65,7 +68,7 @@ def question_vote(request, pk: int, question_pk: int):
             {
                 "question": question,
                 "theme": question.theme,
-                "can_vote": rules.has_perm("themes.vote_question", request.user, question.theme),
+                "can_vote": can_vote,
             },
         )
     return _back(question.theme, f"#question-{question.pk}")
