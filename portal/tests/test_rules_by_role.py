@@ -60,6 +60,7 @@ CASES = [
     ("community.view_members", None, (False, False, True, True, True, True)),
     ("community.approve_members", None, (False, False, False, True, False, False)),
     ("community.manage_centres", None, (False, False, False, True, False, False)),
+    ("community.manage_centres_in_admin", None, (False, False, False, False, False, False)),
     ("community.see_accounts", None, (False, False, False, True, False, False)),
     ("meetings.see_meeting", "published", (False, False, True, True, True, True)),
     ("meetings.see_meeting", "draft", (False, False, False, True, False, False)),
