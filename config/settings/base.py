@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "meetings",
     "themes",
     "guide",
+    "search",
 ]
 
 MIDDLEWARE = [
