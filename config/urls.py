@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from community import views as community_views
+from search import views as search_views
 
 from .health import healthz
 
@@ -19,7 +20,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
-    path("search/", community_views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("members/", include("community.urls")),
     path("meetings/", include("meetings.urls")),
     path("themes/", include("themes.urls")),

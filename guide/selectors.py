@@ -40,13 +40,11 @@ def published_guide() -> list[tuple[Chapter, list[Contribution]]]:
     return [(chapter, chapter.entries) for chapter in chapters.order_by("order", "pk") if chapter.entries]
 
 
-def published_search(*, query: str) -> QuerySet[Contribution]:
-    return (
-        Contribution.objects.published()
-        .filter(Q(title__icontains=query) | Q(body__icontains=query))
-        .select_related("chapter", "author", "centre")
-        .order_by("chapter__order", "order", "pk")
-    )
+def published_search(*, query: str, language: str | None = None) -> QuerySet[Contribution]:
+    """Published entries matching ``query``, best first, with a ``snippet`` (the site search's index)."""
+    from search.selectors import guide_entries
+
+    return guide_entries(q=query, language=language)
 
 
 def latest_published(*, limit: int = 5) -> list[Contribution]:
