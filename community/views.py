@@ -45,18 +45,6 @@ def privacy(request):
     return render(request, "community/privacy.html")
 
 
-@member_required
-def search(request):
-    """Search across themes, guide entries, meetings and members: each app answers for its own."""
-    # PostgreSQL text cannot hold NUL characters: drop them rather than fail.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    results = extensions.collect("search", query, request.user) if len(query) >= 2 else []
-    groups: dict[str, list] = {}
-    for result in results:
-        groups.setdefault(str(result["kind"]), []).append(result)
-    return render(request, "community/search.html", {"query": query, "groups": groups, "count": len(results)})
-
-
 # --- Directory, profiles, centres ---------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """The kinds of things the search finds: which rows a reader may see, and how a result reads.
 
-Each kind names its visible rows (with the joins its result line needs), the column a title
-match and a typo are looked for in, the SQL that gives the text a snippet is cut from, the
+Each kind names its visible rows (with the joins its result line needs), the column a typo
+is looked for in (names), the SQL that gives the text a snippet is cut from, the
 fields the SQLite quick start matches instead, and the line it shows (title, link, and the
 chapter, meeting or centre it belongs to).
 """
@@ -36,6 +36,8 @@ class Kind:
     fallback_fields: tuple[str, ...]
     line: Callable[[object], dict]
     may_search: Callable[[object], bool] = is_member
+    # Typo tolerance (pg_trgm on the title column): for names, where a stem cannot help.
+    fuzzy: bool = False
 
 
 def _guide_rows(user) -> QuerySet:
@@ -155,6 +157,7 @@ KINDS: dict[str, Kind] = {
             document=lambda: RawSQL('kip_member_document("community_user")', []),
             fallback_fields=("display_name", "job_title", "city", "organisation__name", "organisation_other"),
             line=_member_line,
+            fuzzy=True,
         ),
     )
 }

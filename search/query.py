@@ -10,7 +10,7 @@ web-search queries would keep a row whose stem in one language differs from the 
 so an excluded word is excluded in both configurations, whatever the row's language.
 
 A plain query of one to three words also matches the last word as a prefix (type-ahead) and,
-through ``pg_trgm``, titles and names with a typo.
+through ``pg_trgm``, members' names with a typo.
 """
 
 import re

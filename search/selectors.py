@@ -46,7 +46,7 @@ def _matching(kind: Kind, user, parsed: ParsedQuery) -> QuerySet:
         return rows.none()
     condition = Q(search_vector=tsquery)
     rank = SearchRank(F("search_vector"), tsquery)
-    if parsed.is_plain:
+    if parsed.is_plain and kind.fuzzy:
         text = _normalised(Value(parsed.positive))
         rows = rows.alias(search_title=_normalised(F(kind.title_field)))
         condition |= Q(search_title__trigram_word_similar=text)

@@ -9,7 +9,7 @@
 # - triggers that recompute a row's vector when it is written, and touch the row when related text
 #   changes (experience sheet, answered questions, topics, published minutes, a member's centre or
 #   expertise, an author's language);
-# - GIN indexes on the vectors and trigram indexes on titles and names (typos, prefixes).
+# - GIN indexes on the vectors and a trigram index on members' names (typos).
 #
 # PostgreSQL only: on the SQLite quick start the search falls back to a plain match and this
 # migration does nothing.
@@ -298,14 +298,6 @@ CREATE INDEX IF NOT EXISTS kip_meeting_search ON meetings_meeting USING gin (sea
 CREATE INDEX IF NOT EXISTS kip_resource_search ON meetings_resource USING gin (search_vector);
 CREATE INDEX IF NOT EXISTS kip_member_search ON community_user USING gin (search_vector);
 
-CREATE INDEX IF NOT EXISTS kip_contribution_title_trgm ON guide_contribution
-    USING gin (kip_unaccent(lower(title)) gin_trgm_ops);
-CREATE INDEX IF NOT EXISTS kip_theme_title_trgm ON themes_theme
-    USING gin (kip_unaccent(lower(title)) gin_trgm_ops);
-CREATE INDEX IF NOT EXISTS kip_meeting_title_trgm ON meetings_meeting
-    USING gin (kip_unaccent(lower(title)) gin_trgm_ops);
-CREATE INDEX IF NOT EXISTS kip_resource_title_trgm ON meetings_resource
-    USING gin (kip_unaccent(lower(title)) gin_trgm_ops);
 CREATE INDEX IF NOT EXISTS kip_member_name_trgm ON community_user
     USING gin (kip_unaccent(lower(display_name)) gin_trgm_ops);
 
@@ -332,8 +324,7 @@ DROP TRIGGER IF EXISTS kip_search ON meetings_meeting;
 DROP TRIGGER IF EXISTS kip_search ON meetings_minutes;
 DROP TRIGGER IF EXISTS kip_search ON meetings_resource;
 DROP INDEX IF EXISTS kip_contribution_search, kip_theme_search, kip_meeting_search, kip_resource_search,
-    kip_member_search, kip_contribution_title_trgm, kip_theme_title_trgm, kip_meeting_title_trgm,
-    kip_resource_title_trgm, kip_member_name_trgm;
+    kip_member_search, kip_member_name_trgm;
 DROP FUNCTION IF EXISTS kip_contribution_index, kip_theme_index, kip_meeting_index, kip_resource_index,
     kip_member_index, kip_touch_theme, kip_touch_meeting, kip_touch_members, kip_touch_authored;
 DROP FUNCTION IF EXISTS kip_contribution_vector, kip_theme_vector, kip_theme_document, kip_theme_extra,

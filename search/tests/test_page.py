@@ -83,7 +83,7 @@ def test_the_kind_filter_shows_one_kind_a_page_at_a_time(member_client):
     assert [r.title for r in second.context["page"].object_list] == ["Mentoring 02", "Mentoring 01", "Mentoring 00"]
     assert {r.kind for r in first.context["page"].object_list} == {"guide"}
     assert 'href="?q=mentoring&amp;kind=guide&amp;page=2"' in first.content.decode()
-    assert dict((k, c) for k, _label, c in first.context["counts"])["themes"] == 1
+    assert {k: c for k, _label, c in first.context["counts"]}["themes"] == 1
 
 
 def test_no_result_suggests_other_words_and_kinds(member_client):
