@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/keepinpact
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+# manage.py, wsgi.py and celery.py default to production settings: the local commands say so.
+LOCAL := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local}
 
 .PHONY: run test lint format worker beat install install-dev messages migrate
 
@@ -24,10 +26,10 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	$(LOCAL) $(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	$(BIN)/python manage.py seed_demo
+	$(LOCAL) $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Keep in Pact is starting on http://$(HOST)/"
 	@echo "  Demo accounts (password: keep-in-pact-demo):"
@@ -36,7 +38,7 @@ run: migrate
 	@echo "    member@example.org       member, Porto (Portugal)"
 	@echo "  Emails are printed in this terminal."
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST)
+	$(LOCAL) $(BIN)/python manage.py runserver $(HOST)
 
 test: install-dev
 	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
@@ -54,11 +56,11 @@ format: install-dev
 	$(BIN)/ruff format .
 
 messages: install-dev
-	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(LOCAL) $(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles
+	$(LOCAL) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 worker: install
-	$(BIN)/celery -A config worker --loglevel=INFO
+	$(LOCAL) $(BIN)/celery -A config worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A config beat --loglevel=INFO
+	$(LOCAL) $(BIN)/celery -A config beat --loglevel=INFO

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import extensions
+from . import slots
 from .enums import MemberState
 from .models import MemberLanguage, Organisation
 
@@ -195,7 +195,7 @@ def profile_update(
     return member
 
 
-def member_erase_profile(*, member) -> None:
+def member_data_erase(*, member) -> None:
     """Remove what the community app stores about a member beyond the account row: the photo file."""
     if member.photo:
         storage, name = member.photo.storage, member.photo.name
@@ -205,9 +205,9 @@ def member_erase_profile(*, member) -> None:
 def account_delete(*, member) -> None:
     """Delete an account for good.
 
-    Side effects: every app's ``erase_personal_data`` hook runs first (they anonymise or
-    delete what they hold), then the account row and what cascades from it is deleted.
+    Side effects: every app's ``member_data_erase`` runs first (``portal.composition``; they
+    anonymise or delete what they hold), then the account row and what cascades from it is deleted.
     """
     with transaction.atomic():
-        extensions.call_all("erase_personal_data", member)
+        slots.erase_personal_data(member)
         get_user_model().objects.filter(pk=member.pk).delete()

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import extensions, selectors, services
+from . import selectors, services, slots
 from .access import facilitator_required, member_required
 from .enums import MemberState
 from .filters import DirectoryFilter
@@ -21,16 +21,6 @@ from .models import Organisation, User
 from .rules import is_member
 
 DIRECTORY_PAGE_SIZE = 24
-
-
-def home(request):
-    """The landing page for visitors, the dashboard for members."""
-    if not request.user.is_authenticated:
-        return render(request, "community/landing.html")
-    if not is_member(request.user):
-        return redirect("community:waiting")
-    panels = extensions.collect("dashboard_panels", request.user)
-    return render(request, "community/dashboard.html", {"panels": panels})
 
 
 @login_required
@@ -69,7 +59,7 @@ def directory(request):
 @member_required
 def profile(request, username):
     member = selectors.profile_for(username=username, viewer=request.user)
-    sections = extensions.collect("profile_sections", member, request.user)
+    sections = slots.profile_sections(member, request.user)
     context = {"member": member, "sections": sections, "is_self": member.pk == request.user.pk}
     if request.user.pk != member.pk:
         context["membership_moves"] = sorted(services.MEMBERSHIP_MOVES.get(member.state, ()))
@@ -158,7 +148,7 @@ def export(request):
     data = {
         "exported_at": timezone.now().isoformat(),
         "site": request.build_absolute_uri("/"),
-        **extensions.export_all(request.user),
+        **slots.export_personal_data(request.user),
     }
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8"

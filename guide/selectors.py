@@ -2,6 +2,7 @@
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from . import slots
 from .enums import ContributionKind, ContributionState, Credit
 from .models import Chapter, Contribution, ContributionTransition
 
@@ -41,10 +42,8 @@ def published_guide() -> list[tuple[Chapter, list[Contribution]]]:
 
 
 def published_search(*, query: str, language: str | None = None) -> QuerySet[Contribution]:
-    """Published entries matching ``query``, best first, with a ``snippet`` (the site search's index)."""
-    from search.selectors import guide_entries
-
-    return guide_entries(q=query, language=language)
+    """Published entries matching ``query``, best first, each with a ``snippet`` (the site's index)."""
+    return slots.search_entries(query=query, language=language).select_related("chapter", "author", "centre")
 
 
 def latest_published(*, limit: int = 5) -> list[Contribution]:

@@ -243,18 +243,18 @@ def contribution_delete_draft(*, contribution: Contribution, by) -> None:
 KEPT_ON_ERASURE = (S.PUBLISHED, S.ACCEPTED)
 
 
-def contributions_erase_author(*, user) -> None:
+def member_data_erase(*, member) -> None:
     """Before an account is deleted: published (and accepted) entries stay, credited
     anonymously; every other contribution and its history is removed."""
     with transaction.atomic():
-        mine = Contribution.objects.select_for_update().filter(author=user)
+        mine = Contribution.objects.select_for_update().filter(author=member)
         removed = list(mine.exclude(state__in=KEPT_ON_ERASURE).values_list("pk", flat=True))
         Contribution.objects.filter(pk__in=removed).delete()  # a queryset delete writes no history
         Contribution.history.filter(id__in=removed).delete()
         kept = list(mine.values_list("pk", flat=True))
         Contribution.objects.filter(pk__in=kept).update(author=None, credit=Credit.ANONYMOUS)
         Contribution.history.filter(id__in=kept).update(author=None, credit=Credit.ANONYMOUS)
-        Contribution.history.filter(history_user=user).update(history_user=None)
+        Contribution.history.filter(history_user=member).update(history_user=None)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import RSVP, AgendaItem, Attendance, Delivery, Meeting, Minutes, NetworkingSession, Resource
+from .models import RSVP, AgendaItem, Attendance, Meeting, Minutes, Resource
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -60,31 +60,3 @@ class ResourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "description"]
     list_select_related = ["meeting", "added_by"]
     raw_id_fields = ["meeting", "added_by"]
-
-
-@admin.register(NetworkingSession)
-class NetworkingSessionAdmin(admin.ModelAdmin):
-    """Read-mostly: sessions are set up and driven from the meeting's networking pages."""
-
-    list_display = ["meeting", "state", "table_size", "rounds", "drawn_at"]
-    list_filter = ["state", "table_size"]
-    list_select_related = ["meeting"]
-    search_fields = ["meeting__title"]
-    readonly_fields = ["state", "state_changed_at", "state_changed_by", "seed", "drawn_at", "drawn_by"]
-    raw_id_fields = ["meeting"]
-
-
-@admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
-    """What was sent to whom, for support questions; deliveries are written by the workers only."""
-
-    list_display = ["meeting", "member", "kind", "offset_minutes", "status", "attempts", "sent_at"]
-    list_filter = ["kind", "status"]
-    list_select_related = ["meeting", "member"]
-    search_fields = ["meeting__title", "member__email", "member__display_name"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -239,7 +239,3 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}"
-
-
-from .networking.models import *  # noqa: E402,F403
-from .reminders.models import *  # noqa: E402,F403

@@ -24,7 +24,7 @@ MIN_LENGTH = 2
 FUZZY_MAX_WORDS = 3
 
 SIMPLE = "kip_simple"
-CONFIGS = {"en": "kip_english", "fr": "kip_french"}
+CONFIGS = {"en": "kip_english", "fr": "kip_french", "pt": "kip_portuguese", "es": "kip_spanish"}
 
 _TOKEN = re.compile(r'(-?)("[^"]*"?|\S+)')
 _WORD = re.compile(r"[^\W_]+")

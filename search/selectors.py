@@ -135,8 +135,7 @@ def ranked(*, kind: Kind, user, parsed: ParsedQuery, start: int, stop: int) -> l
 def guide_entries(*, q: str, language: str | None = None) -> QuerySet:
     """Published guide entries matching ``q`` by relevance, for the guide's own search (public)."""
     parsed = parse(clean(q), language=language)
-    rows = _ranked_rows(KINDS["guide"], None, parsed)
-    return rows.select_related("author", "centre")
+    return _ranked_rows(KINDS["guide"], None, parsed)
 
 
 class RankedPage:

@@ -32,6 +32,22 @@ DEFAULT_DECKS = {
         "Un outil ou une méthode que vous prêteriez à un autre centre.",
         "Qu'est-ce qui vous ferait vous appeler le mois prochain ?",
     ],
+    "pt": [
+        "A sua atividade de referência num minuto.",
+        "Um parceiro a quem gostaria de ser apresentado(a).",
+        "Um obstáculo com o qual uma ajuda lhe daria jeito.",
+        "Uma parceria que o(a) surpreendeu este ano.",
+        "Uma ferramenta ou um método que emprestaria a outro centro.",
+        "O que vos levaria a telefonar um ao outro no próximo mês?",
+    ],
+    "es": [
+        "Su actividad estrella en un minuto.",
+        "Un socio al que le gustaría que le presentaran.",
+        "Un obstáculo con el que le vendría bien una mano.",
+        "Una alianza que le sorprendió este año.",
+        "Una herramienta o un método que prestaría a otro centro.",
+        "¿Qué les haría llamarse el mes que viene?",
+    ],
 }
 
 
@@ -46,7 +62,7 @@ class Guest:
 
 
 def default_deck(language: str | None) -> list[str]:
-    """The default prompt cards in a language (English unless French is asked for)."""
+    """The default prompt cards in a language (English for a language without its own deck)."""
     code = (language or "en").split("-")[0]
     return list(DEFAULT_DECKS.get(code, DEFAULT_DECKS["en"]))
 
@@ -393,7 +409,7 @@ def follow_up_delete(*, follow_up: FollowUp, by) -> None:
     follow_up.delete()
 
 
-def erase_member_notes(*, member) -> int:
+def member_data_erase(*, member) -> int:
     """Delete every follow-up a member wrote (with its note); return how many went."""
     deleted, _detail = FollowUp.objects.filter(author=member).delete()
     return deleted

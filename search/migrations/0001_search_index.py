@@ -1,11 +1,12 @@
 # The full-text index of the search page, in the database so that every write keeps it current
 # (the admin, services, bulk inserts and cascades alike):
 #
-# - text search configurations that ignore accents (kip_english, kip_french, kip_simple);
+# - text search configurations that ignore accents (kip_english, kip_french, kip_portuguese,
+#   kip_spanish, kip_simple);
 # - one function per kind that builds a row's weighted vector (title A, main text B, the rest C/D)
-#   in the language of its author (English, French; text of unknown language in both, and always in
-#   kip_simple so that exact words, names and other languages are found too), and one that gives the
-#   text a snippet is cut from;
+#   in the language of its author (English, French, Portuguese or Spanish; text of unknown language
+#   in English and French), and always in kip_simple too, so that exact words, names and other
+#   languages are found; and one that gives the text a snippet is cut from;
 # - triggers that recompute a row's vector when it is written, and touch the row when related text
 #   changes (experience sheet, answered questions, topics, published minutes, a member's centre or
 #   expertise, an author's language);
@@ -29,6 +30,8 @@ AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_simple;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_english;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_french;
+DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_portuguese;
+DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_spanish;
 CREATE TEXT SEARCH CONFIGURATION kip_simple (COPY = simple);
 ALTER TEXT SEARCH CONFIGURATION kip_simple
     ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
@@ -38,6 +41,12 @@ ALTER TEXT SEARCH CONFIGURATION kip_english
 CREATE TEXT SEARCH CONFIGURATION kip_french (COPY = french);
 ALTER TEXT SEARCH CONFIGURATION kip_french
     ALTER MAPPING FOR hword, hword_part, word WITH unaccent, french_stem;
+CREATE TEXT SEARCH CONFIGURATION kip_portuguese (COPY = portuguese);
+ALTER TEXT SEARCH CONFIGURATION kip_portuguese
+    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, portuguese_stem;
+CREATE TEXT SEARCH CONFIGURATION kip_spanish (COPY = spanish);
+ALTER TEXT SEARCH CONFIGURATION kip_spanish
+    ALTER MAPPING FOR hword, hword_part, word WITH unaccent, spanish_stem;
 
 -- A text in a language: stemmed in that language (both English and French when it is not
 -- known), and always word for word, so that exact forms, names and other languages match.
@@ -48,6 +57,8 @@ AS $$
         CASE
             WHEN lang = 'en' THEN to_tsvector('kip_english', coalesce(body, ''))
             WHEN lang = 'fr' THEN to_tsvector('kip_french', coalesce(body, ''))
+            WHEN lang = 'pt' THEN to_tsvector('kip_portuguese', coalesce(body, ''))
+            WHEN lang = 'es' THEN to_tsvector('kip_spanish', coalesce(body, ''))
             WHEN lang IS NULL OR lang = '' THEN
                 to_tsvector('kip_english', coalesce(body, '')) || to_tsvector('kip_french', coalesce(body, ''))
             ELSE ''::tsvector
@@ -334,6 +345,8 @@ DROP FUNCTION IF EXISTS kip_text_vector, kip_name_vector, kip_user_language;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_simple;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_english;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_french;
+DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_portuguese;
+DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_spanish;
 DROP FUNCTION IF EXISTS kip_unaccent;
 """
 
@@ -352,10 +365,10 @@ class PostgreSQLOnly(migrations.RunSQL):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0008_search_vector"),
+        ("community", "0009_search_vector"),
         ("guide", "0003_search_vector"),
-        ("meetings", "0062_search_vector"),
-        ("themes", "0003_search_vector"),
+        ("meetings", "0002_search_vector"),
+        ("themes", "0002_search_vector"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

@@ -1,0 +1,19 @@
+from django.contrib import admin
+
+from .models import Delivery
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """What was sent to whom, for support questions; deliveries are written by the workers only."""
+
+    list_display = ["meeting", "member", "kind", "offset_minutes", "status", "attempts", "sent_at"]
+    list_filter = ["kind", "status"]
+    list_select_related = ["meeting", "member"]
+    search_fields = ["meeting__title", "member__email", "member__display_name"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
