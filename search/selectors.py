@@ -132,9 +132,9 @@ def ranked(*, kind: Kind, user, parsed: ParsedQuery, start: int, stop: int) -> l
     ]
 
 
-def guide_entries(*, q: str, language: str | None = None) -> QuerySet:
-    """Published guide entries matching ``q`` by relevance, for the guide's own search (public)."""
-    parsed = parse(clean(q), language=language)
+def guide_entries(*, query: str, language: str | None = None) -> QuerySet:
+    """Published guide entries matching ``query`` by relevance, for the guide's own search (public)."""
+    parsed = parse(clean(query), language=language)
     return _ranked_rows(KINDS["guide"], None, parsed)
 
 
