@@ -7,7 +7,7 @@ phrases and ``or`` keep their web-search meaning.
 
 A ``-word`` is taken out and applied to the whole query instead: a disjunction of two
 web-search queries would keep a row whose stem in one language differs from the other's,
-so an excluded word is excluded in both configurations, whatever the row's language.
+so an excluded word is excluded in every configuration, whatever the row's language.
 
 A plain query of one to three words also matches the last word as a prefix (type-ahead) and,
 through ``pg_trgm``, members' names with a typo.
@@ -72,8 +72,10 @@ class ParsedQuery:
         if self.is_plain and len(self.words[-1]) >= MIN_LENGTH:
             prefix = " & ".join([*self.words[:-1], f"{self.words[-1]}:*"])
             combined = combined | SearchQuery(prefix, config=SIMPLE, search_type="raw")
+        # Rows are stemmed in their own language: an excluded word is excluded in every one.
+        excluding = dict.fromkeys([*configs, *CONFIGS.values()])
         for excluded in self.negative:
-            for config in configs:
+            for config in excluding:
                 combined = combined & ~SearchQuery(excluded, config=config, search_type="websearch")
         return combined
 

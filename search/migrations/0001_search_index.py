@@ -48,8 +48,10 @@ CREATE TEXT SEARCH CONFIGURATION kip_spanish (COPY = spanish);
 ALTER TEXT SEARCH CONFIGURATION kip_spanish
     ALTER MAPPING FOR hword, hword_part, word WITH unaccent, spanish_stem;
 
--- A text in a language: stemmed in that language (both English and French when it is not
--- known), and always word for word, so that exact forms, names and other languages match.
+-- A text in its language, stemmed (both English and French when the language is not known);
+-- word for word (unaccented) for languages PostgreSQL does not stem. Titles and names are also
+-- indexed word for word (kip_name_vector), so that exact forms find them whatever the reader's
+-- language; long texts are not, to keep the vectors small.
 CREATE OR REPLACE FUNCTION kip_text_vector(lang text, body text, weight "char") RETURNS tsvector
 LANGUAGE sql STABLE PARALLEL SAFE
 AS $$
@@ -61,8 +63,8 @@ AS $$
             WHEN lang = 'es' THEN to_tsvector('kip_spanish', coalesce(body, ''))
             WHEN lang IS NULL OR lang = '' THEN
                 to_tsvector('kip_english', coalesce(body, '')) || to_tsvector('kip_french', coalesce(body, ''))
-            ELSE ''::tsvector
-        END || to_tsvector('kip_simple', coalesce(body, '')),
+            ELSE to_tsvector('kip_simple', coalesce(body, ''))
+        END,
         weight
     )
 $$;
@@ -81,7 +83,8 @@ DOCUMENTS = """
 CREATE OR REPLACE FUNCTION kip_contribution_vector(c guide_contribution) RETURNS tsvector
 LANGUAGE sql STABLE
 AS $$
-    SELECT kip_text_vector(lang, c.title, 'A') || kip_text_vector(lang, c.body, 'B')
+    SELECT kip_text_vector(lang, c.title, 'A') || kip_name_vector(c.title, 'A')
+        || kip_text_vector(lang, c.body, 'B')
     FROM (SELECT kip_user_language(c.author_id) AS lang) AS l
 $$;
 
@@ -105,7 +108,7 @@ AS $$ SELECT concat_ws(E'\n', t.summary, kip_theme_extra(t.id)) $$;
 CREATE OR REPLACE FUNCTION kip_theme_vector(t themes_theme) RETURNS tsvector
 LANGUAGE sql STABLE
 AS $$
-    SELECT kip_text_vector(lang, t.title, 'A')
+    SELECT kip_text_vector(lang, t.title, 'A') || kip_name_vector(t.title, 'A')
         || kip_text_vector(lang, t.summary, 'B')
         || kip_text_vector(lang, (
                SELECT string_agg(topic.name, ', ')
@@ -131,7 +134,7 @@ AS $$ SELECT concat_ws(E'\n', m.description, kip_meeting_minutes(m)) $$;
 CREATE OR REPLACE FUNCTION kip_meeting_vector(m meetings_meeting) RETURNS tsvector
 LANGUAGE sql STABLE
 AS $$
-    SELECT kip_text_vector(lang, m.title, 'A')
+    SELECT kip_text_vector(lang, m.title, 'A') || kip_name_vector(m.title, 'A')
         || kip_text_vector(lang, m.description, 'B')
         || kip_text_vector(lang, kip_meeting_minutes(m), 'C')
     FROM (SELECT kip_user_language(m.created_by_id) AS lang) AS l
@@ -141,7 +144,8 @@ $$;
 CREATE OR REPLACE FUNCTION kip_resource_vector(r meetings_resource) RETURNS tsvector
 LANGUAGE sql STABLE
 AS $$
-    SELECT kip_text_vector(lang, r.title, 'A') || kip_text_vector(lang, r.description, 'B')
+    SELECT kip_text_vector(lang, r.title, 'A') || kip_name_vector(r.title, 'A')
+        || kip_text_vector(lang, r.description, 'B')
     FROM (SELECT kip_user_language(r.added_by_id) AS lang) AS l
 $$;
 
