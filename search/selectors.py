@@ -5,13 +5,14 @@ rank, snippet and context: the number of queries depends on the kinds shown, nev
 """
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank, TrigramWordSimilarity
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Lower, Substr
 from django.utils.html import escape
@@ -163,6 +164,25 @@ class KindSummary:
     results: list[Result]
 
 
+@contextmanager
+def _index_preferred():
+    """Run the page's queries with sequential scans discouraged (PostgreSQL only).
+
+    The planner costs ``@@`` as a cheap operator and does not count decompressing every row's
+    vector, so for a common word (one row in six) it picks a sequential scan: measured 136 ms
+    against 4 ms through the GIN index at 10,000 entries (bench/search.py).
+    """
+    if not _postgres():
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute("RESET enable_seqscan")
+
+
 def search_page(*, user, q: str, kind: str = "", page: str | int | None = 1, language: str | None = None) -> dict:
     """Everything the search page shows for a query: counts per kind and the ranked results.
 
@@ -183,6 +203,11 @@ def search_page(*, user, q: str, kind: str = "", page: str | int | None = 1, lan
     if len(query) < MIN_LENGTH or not parsed.words:
         context["nothing_to_find"] = bool(query) and len(query) >= MIN_LENGTH
         return context
+    with _index_preferred():
+        return _search_results(context, kinds=kinds, selected=selected, user=user, parsed=parsed, page=page)
+
+
+def _search_results(context: dict, *, kinds, selected, user, parsed, page) -> dict:
     counts = count_by_kind(kinds=kinds, user=user, parsed=parsed)
     context["total"] = sum(counts.values())
     context["counts"] = [(k.key, str(k.label), counts[k.key]) for k in kinds]
