@@ -53,6 +53,9 @@ class Meeting(models.Model):
     )
     # Kept current by the database on every write, with the published minutes.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Who changed what and when: the services set the user and a reason (agenda edits and
+    # removed resources leave a revision too, so the trail of a meeting is in one place).
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     class Meta:
         verbose_name = _("meeting")

@@ -369,10 +369,10 @@ class PostgreSQLOnly(migrations.RunSQL):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0009_search_vector"),
+        ("community", "0010_search_vector"),
         ("guide", "0003_search_vector"),
-        ("meetings", "0002_search_vector"),
-        ("themes", "0002_search_vector"),
+        ("meetings", "0003_search_vector"),
+        ("themes", "0003_search_vector"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]
