@@ -4,6 +4,7 @@ import rules
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from . import slots
 from .enums import ContributionKind, ContributionState, Credit
 from .models import Chapter, Contribution, ContributionTransition
 
@@ -42,13 +43,9 @@ def published_guide() -> list[tuple[Chapter, list[Contribution]]]:
     return [(chapter, chapter.entries) for chapter in chapters.order_by("order", "pk") if chapter.entries]
 
 
-def published_search(*, query: str) -> QuerySet[Contribution]:
-    return (
-        Contribution.objects.published()
-        .filter(Q(title__icontains=query) | Q(body__icontains=query))
-        .select_related("chapter", "author", "centre")
-        .order_by("chapter__order", "order", "pk")
-    )
+def published_search(*, query: str, language: str | None = None) -> QuerySet[Contribution]:
+    """Published entries matching ``query``, best first, each with a ``snippet`` (the site's index)."""
+    return slots.search_entries(query=query, language=language).select_related("chapter", "author", "centre")
 
 
 def latest_published(*, limit: int = 5) -> list[Contribution]:

@@ -28,7 +28,8 @@ def toc(request):
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     results = None
     if len(query) >= 2:
-        results = Paginator(selectors.published_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+        entries = selectors.published_search(query=query, language=getattr(request, "LANGUAGE_CODE", None))
+        results = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "guide/toc.html",
