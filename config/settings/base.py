@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "meetings.networking",
     "guide",
     "portal",
+    "search",
 ]
 
 MIDDLEWARE = [
