@@ -226,6 +226,7 @@ def main():
             f"--concurrency={args.concurrency}",
             "--without-mingle",
             "--without-gossip",
+            "--queues=celery,reminders",
             "--hostname=bench@%h",
         ],
         cwd=BASE_DIR,

@@ -35,6 +35,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def purge_queues() -> None:
+    """Empty the queues the test worker reads (what a test left must not reach the next one)."""
+    broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    broker.delete(settings.CELERY_TASK_DEFAULT_QUEUE, settings.REMINDERS_QUEUE)
+
+
 def wait_until(condition, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -99,12 +105,13 @@ class SmtpServer:
     def settle(self, *, count: int, timeout: float = 30.0, quiet: float = 0.6) -> list[dict]:
         """Wait for ``count`` messages, then until nothing more arrives and nothing is queued for ``quiet`` s."""
         wait_until(lambda: len(self.accepted()) >= count, timeout, f"{count} messages")
-        queue = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        broker = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+        queues = (settings.CELERY_TASK_DEFAULT_QUEUE, settings.REMINDERS_QUEUE)
         seen, since = len(self.accepted()), time.monotonic()
         while time.monotonic() - since < quiet:
             time.sleep(0.1)
             now_seen = len(self.accepted())
-            if now_seen != seen or queue.llen("celery"):
+            if now_seen != seen or any(broker.llen(queue) for queue in queues):
                 seen, since = now_seen, time.monotonic()
         return self.accepted()
 
@@ -150,6 +157,7 @@ class WorkerProcess:
                     "--loglevel=warning",
                     "--without-mingle",
                     "--without-gossip",
+                    f"--queues={settings.CELERY_TASK_DEFAULT_QUEUE},{settings.REMINDERS_QUEUE}",
                     f"--hostname={self.name}",
                 ],
                 cwd=BASE_DIR,

@@ -18,7 +18,7 @@ from meetings.reminders.enums import DeliveryStatus
 from meetings.reminders.models import Delivery
 
 from .factories import MeetingFactory, RSVPFactory
-from .processes import WORKER_SETTINGS, SmtpServer, WorkerProcess, wait_until
+from .processes import WORKER_SETTINGS, SmtpServer, WorkerProcess, purge_queues, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def workers(django_db_setup, smtp, tmp_path, settings):
     settings.REMINDER_CLAIM_TIMEOUT_MINUTES = float(WORKER_SETTINGS["REMINDER_CLAIM_TIMEOUT_MINUTES"])
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    app.control.purge()
+    purge_queues()
     started = []
 
     def start():
@@ -50,7 +50,7 @@ def workers(django_db_setup, smtp, tmp_path, settings):
     yield start
     for worker in started:
         worker.stop()
-    app.control.purge()
+    purge_queues()
     app.conf.task_always_eager = eager
 
 

@@ -22,7 +22,7 @@ from meetings.reminders.models import Delivery, ReminderSettings
 from meetings.services import meeting_cancel, meeting_reschedule
 
 from .factories import MeetingFactory, RSVPFactory
-from .processes import WORKER_SETTINGS, SmtpServer, WorkerProcess
+from .processes import WORKER_SETTINGS, SmtpServer, WorkerProcess, purge_queues
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -38,7 +38,7 @@ def smtp(tmp_path_factory):
 def worker(django_db_setup, smtp, tmp_path_factory):
     eager = app.conf.task_always_eager
     app.conf.task_always_eager = False
-    app.control.purge()
+    purge_queues()
     process = WorkerProcess(smtp=smtp, directory=tmp_path_factory.mktemp("worker")).start()
     yield process
     process.stop()
@@ -60,7 +60,7 @@ def mail_server(worker, smtp, settings):
     smtp.delay = 0
     smtp.clear()
     yield smtp
-    app.control.purge()
+    purge_queues()
 
 
 def going(meeting, count):
