@@ -3,7 +3,7 @@
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from .enums import ContributionKind, ContributionState, Credit
-from .models import Chapter, Contribution, ContributionTransition
+from .models import Chapter, Contribution, ContributionTransition, GuideEdition
 
 PUBLIC_RELATED = ("chapter", "author", "centre", "source_theme", "source_meeting", "source_resource")
 
@@ -33,11 +33,38 @@ def chapter_published_entries(*, chapter: Chapter) -> QuerySet[Contribution]:
     )
 
 
-def published_guide() -> list[tuple[Chapter, list[Contribution]]]:
-    """The whole published guide, chapter by chapter (chapters without entries left out)."""
-    entries = Contribution.objects.published().select_related("author", "centre").order_by("order", "pk")
-    chapters = Chapter.objects.prefetch_related(Prefetch("contributions", queryset=entries, to_attr="entries"))
-    return [(chapter, chapter.entries) for chapter in chapters.order_by("order", "pk") if chapter.entries]
+def pdf_contents() -> list[tuple[Chapter, list[tuple[int, str]]]]:
+    """The contents of the PDF: each chapter with published entries, and their ids and titles in order.
+
+    Two queries whatever the size; the entries' texts are read part by part (``pdf_chapter_entries``).
+    """
+    rows = Contribution.objects.published().order_by("order", "pk").values_list("chapter_id", "pk", "title")
+    entries: dict[int, list[tuple[int, str]]] = {}
+    for chapter_id, pk, title in rows.iterator(chunk_size=2000):
+        entries.setdefault(chapter_id, []).append((pk, title))
+    chapters = Chapter.objects.filter(pk__in=list(entries)).order_by("order", "pk")
+    return [(chapter, entries[chapter.pk]) for chapter in chapters]
+
+
+def pdf_chapter_entries(*, chapter: Chapter):
+    """A chapter's published entries for the PDF, streamed in the order of its contents."""
+    return (
+        Contribution.objects.published()
+        .filter(chapter=chapter)
+        .select_related("author", "centre")
+        .order_by("order", "pk")
+        .iterator(chunk_size=200)
+    )
+
+
+def current_guide_edition(*, language: str) -> GuideEdition | None:
+    """The newest built PDF of the guide in this language (one indexed query)."""
+    return GuideEdition.objects.filter(language=language).exclude(file="").order_by("-built_at", "-pk").first()
+
+
+def guide_edition_languages() -> list[str]:
+    """The languages whose PDF has been asked for: each is rebuilt when the guide changes."""
+    return sorted(set(GuideEdition.objects.values_list("language", flat=True).distinct()))
 
 
 def published_search(*, query: str) -> QuerySet[Contribution]:

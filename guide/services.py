@@ -1,7 +1,12 @@
 """Every write of the guide: contributions, their edits and the review workflow."""
 
+import logging
+import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -9,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from community.rules import is_guide_editor, is_member
 
+from . import pdf, selectors
 from .enums import EDITABLE_STATES, Actor, ContributionState, Credit
-from .models import Chapter, Contribution, ContributionTransition
-from .pdf import prebuild_in_background
-from .tasks import notify_author_of_transition, rebuild_guide_pdf
+from .models import Chapter, Contribution, ContributionTransition, GuideEdition
+from .tasks import BUILD_TIME_LIMIT, build_guide_pdf, notify_author_of_transition
+
+logger = logging.getLogger(__name__)
 
 S = ContributionState
 
@@ -129,8 +136,8 @@ def contribution_transition(
             comment=comment,
             by_editor=move.actor == Actor.EDITOR,
         )
-        if S.PUBLISHED in (frm, to) and prebuild_in_background():
-            transaction.on_commit(rebuild_guide_pdf.delay)
+        if S.PUBLISHED in (frm, to):
+            guide_changed()
         if move.actor == Actor.EDITOR and locked.author_id and locked.author_id != getattr(by, "pk", None):
             transaction.on_commit(lambda: notify_author_of_transition.delay(transition_id=step.pk))
     # The caller's object reflects the new state too.
@@ -252,9 +259,12 @@ def contributions_erase_author(*, user) -> None:
         Contribution.objects.filter(pk__in=removed).delete()  # a queryset delete writes no history
         Contribution.history.filter(id__in=removed).delete()
         kept = list(mine.values_list("pk", flat=True))
-        Contribution.objects.filter(pk__in=kept).update(author=None, credit=Credit.ANONYMOUS)
+        # updated_at changes the PDF's fingerprint: the erased name leaves the PDF with the next build.
+        Contribution.objects.filter(pk__in=kept).update(author=None, credit=Credit.ANONYMOUS, updated_at=timezone.now())
         Contribution.history.filter(id__in=kept).update(author=None, credit=Credit.ANONYMOUS)
         Contribution.history.filter(history_user=user).update(history_user=None)
+        if kept:
+            guide_changed()
 
 
 @dataclass(frozen=True)
@@ -294,3 +304,130 @@ def contribution_editor_action(
     return contribution_transition(
         contribution=contribution, to=action.to, by=by, comment=comment, expected_from=action.sources
     )
+
+
+# The PDF of the guide. A build is asked for when the guide changes, and when a reader finds
+# no PDF or an outdated one; it runs in a worker. Two markers in the cache (Redis in production)
+# keep it to one build at a time per language, whatever the number of changes:
+# - "queued": a build is waiting. Further changes add nothing: a burst of publications gives
+#   one build. The build clears it when it starts, so that a change during the build asks for
+#   one more build, run when the first one ends.
+# - "building": a build is running (a lock, released at its end or after the task's hard limit).
+PDF_QUEUED = "guide:pdf:queued:{}"
+PDF_BUILDING = "guide:pdf:building:{}"
+# Set when the PDF engine cannot load: readers get a clear page, and no build is retried for a while.
+PDF_UNAVAILABLE = "guide:pdf:unavailable:{}"
+PDF_UNAVAILABLE_SECONDS = 5 * 60
+# Editions whose files are kept per language: the new one and the one readers may be downloading.
+EDITIONS_KEPT = 2
+
+
+def pdf_builds_on_change() -> bool:
+    """Whether a change of the guide builds its PDF at once (not where tasks run inline, in the
+    request: there the first reader after a change has it built)."""
+    return getattr(settings, "GUIDE_PDF_PREBUILD", not settings.CELERY_TASK_ALWAYS_EAGER)
+
+
+def guide_pdf_request_build(*, language: str) -> bool:
+    """Queue a build of the guide's PDF in ``language``, unless one is already waiting.
+
+    Returns whether a task was queued. Nothing is queued while the PDF engine is known to be
+    missing (``PDF_UNAVAILABLE``).
+    """
+    if cache.get(PDF_UNAVAILABLE.format(language)):
+        return False
+    # A lost task (a worker killed) must not block the builds for ever: the marker expires.
+    if not cache.add(PDF_QUEUED.format(language), 1, timeout=BUILD_TIME_LIMIT + 60):
+        return False
+    build_guide_pdf.delay(language=language)
+    return True
+
+
+def _queue_pdf_builds() -> None:
+    for language in selectors.guide_edition_languages() or [settings.LANGUAGE_CODE]:
+        guide_pdf_request_build(language=language)
+
+
+_queue_pdf_builds.guide_pdf = True
+
+
+def guide_changed() -> None:
+    """Something readers see in the PDF changed: after the commit, queue one build per language
+    asked for so far (the default language before any).
+
+    Called inside the transaction of the change; many changes in one transaction (an admin
+    action on fifty entries) register one callback.
+    """
+    if not pdf_builds_on_change():
+        return
+    connection = transaction.get_connection()
+    # Entries are (savepoint ids, callback, robust); a rolled-back savepoint takes its own with it.
+    if any(getattr(callback, "guide_pdf", False) for _ids, callback, _robust in connection.run_on_commit):
+        return
+    transaction.on_commit(_queue_pdf_builds)
+
+
+def guide_pdf_build(*, language: str) -> GuideEdition | None:
+    """Build the guide's PDF in ``language`` and store it as a new ``GuideEdition``.
+
+    Does nothing when another build of this language is running (it will run one more after
+    itself, see below) or when the newest edition already has the guide's fingerprint.
+    Side effects: the file written to the default storage; the files of older editions beyond
+    ``EDITIONS_KEPT`` deleted; when the guide changed during the build, one more build queued.
+    Raises ``pdf.PdfUnavailable`` (and remembers it for ``PDF_UNAVAILABLE_SECONDS``) when the
+    PDF engine cannot load.
+    """
+    lock, token = PDF_BUILDING.format(language), uuid.uuid4().hex
+    if not cache.add(lock, token, timeout=BUILD_TIME_LIMIT + 60):
+        return None
+    try:
+        cache.delete(PDF_QUEUED.format(language))
+        edition = _build_edition(language=language)
+    finally:
+        if cache.get(lock) == token:
+            cache.delete(lock)
+    if cache.get(PDF_QUEUED.format(language)):
+        # A change arrived while this build ran and its task found the lock taken: build once more.
+        cache.delete(PDF_QUEUED.format(language))
+        guide_pdf_request_build(language=language)
+    return edition
+
+
+def _build_edition(*, language: str) -> GuideEdition | None:
+    fingerprint = pdf.guide_fingerprint(language=language)
+    current = selectors.current_guide_edition(language=language)
+    if current is not None and current.fingerprint == fingerprint:
+        return None
+    try:
+        rendered = pdf.render_guide(language=language, base_url=pdf.site_base_url())
+    except pdf.PdfUnavailable:
+        cache.set(PDF_UNAVAILABLE.format(language), 1, timeout=PDF_UNAVAILABLE_SECONDS)
+        raise
+    cache.delete(PDF_UNAVAILABLE.format(language))
+    edition = GuideEdition(
+        language=language,
+        fingerprint=fingerprint,
+        size=len(rendered.data),
+        page_count=rendered.page_count,
+        entry_count=rendered.entry_count,
+        duration=round(rendered.seconds, 3),
+        built_at=timezone.now(),
+    )
+    edition.file.save(f"guide-{fingerprint}.pdf", ContentFile(rendered.data), save=False)
+    edition.save()
+    logger.info(
+        "guide PDF built: %s, %s entries, %s pages, %.1f s",
+        language,
+        rendered.entry_count,
+        rendered.page_count,
+        rendered.seconds,
+    )
+    for old in GuideEdition.objects.filter(language=language).exclude(file="")[EDITIONS_KEPT:]:
+        old.file.delete(save=False)
+        old.save(update_fields=["file"])
+    return edition
+
+
+def guide_pdf_engine_missing(*, language: str) -> bool:
+    """Whether the last build in ``language`` failed because the PDF engine cannot load."""
+    return bool(cache.get(PDF_UNAVAILABLE.format(language)))
