@@ -30,53 +30,14 @@ ENTRIES = 10040
 BIG_CHAPTER_ENTRIES = 200
 BATCH = 2000
 
-WORDS = [
-    "partnership",
-    "network",
-    "centre",
-    "employers",
-    "youth",
-    "guidance",
-    "training",
-    "mentoring",
-    "cooperation",
-    "funding",
-    "volunteers",
-    "schools",
-    "apprenticeship",
-    "onboarding",
-    "evaluation",
-    "partners",
-    "meeting",
-    "workshop",
-    "digital",
-    "inclusion",
-    "territory",
-    "strategy",
-    "charter",
-    "governance",
-    "communication",
-    "newsletter",
-    "visibility",
-    "trust",
-    "partenariat",
-    "réseau",
-    "emploi",
-    "formation",
-    "jeunes",
-    "orientation",
-    "accompagnement",
-    "territoire",
-    "financement",
-    "coopération",
-    "gouvernance",
-    "confiance",
-    "visibilité",
-    "entreprises",
-    "insertion",
-    "évaluation",
-    "atelier",
-]
+VOCABULARY = (
+    "partnership network centre employers youth guidance training mentoring cooperation funding "
+    "volunteers schools apprenticeship onboarding evaluation partners meeting workshop digital "
+    "inclusion territory strategy charter governance communication newsletter visibility trust "
+    "partenariat réseau emploi formation jeunes orientation accompagnement territoire financement "
+    "coopération gouvernance confiance visibilité entreprises insertion évaluation atelier"
+)
+WORDS = VOCABULARY.split()
 
 
 def _text(rng: random.Random, words: int) -> str:

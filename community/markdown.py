@@ -57,12 +57,16 @@ EXTENSIONS = ["extra", "sane_lists"]
 LINK_REL = "nofollow noopener noreferrer"
 
 # Part of every cache key: a change of the rules above renders every text again.
-RULES = hashlib.sha256(
-    repr(
-        (sorted(ALLOWED_TAGS), sorted((k, sorted(v)) for k, v in ALLOWED_ATTRIBUTES.items()), sorted(URL_SCHEMES))
-        + (EXTENSIONS, LINK_REL, version("markdown"), version("nh3"))
-    ).encode()
-).hexdigest()[:12]
+_RULES_SOURCE = (
+    sorted(ALLOWED_TAGS),
+    sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items()),
+    sorted(URL_SCHEMES),
+    EXTENSIONS,
+    LINK_REL,
+    version("markdown"),
+    version("nh3"),
+)
+RULES = hashlib.sha256(repr(_RULES_SOURCE).encode()).hexdigest()[:12]
 CACHE_PREFIX = f"md:{RULES}:"
 CACHE_SECONDS = 60 * 60 * 24 * 30
 MEMO_SIZE = 512  # texts, a few hundred kilobytes of HTML per process
