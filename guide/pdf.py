@@ -1,15 +1,15 @@
 """The published guide as one PDF, laid out in parts and joined.
 
-Laying out the whole guide as one WeasyPrint document grows faster than the guide: at
-10,000 entries it took minutes and gigabytes. The guide is therefore rendered in parts of
-at most ``PART_SIZE`` entries (a chapter, or a slice of a long one), each laid out, written
-and freed before the next, then joined with pypdf. The memory of a build is that of one part
-plus the finished file, whatever the size of the guide.
+Laying out the whole guide as one WeasyPrint document grows faster than the guide: at 10,000
+entries it took minutes and gigabytes, beyond any task's limit. The guide is therefore laid
+out in parts of at most ``PART_SIZE`` entries (a chapter, or a slice of a long one), each in
+its own task (see ``services.guide_pdf_build``), written to the storage and freed; a last step
+lays out the front matter (title page and contents) and joins everything with pypdf. A step's
+time and memory are those of one part, whatever the size of the guide.
 
-The pages are numbered across the parts: the front matter (title page and contents) is laid
-out first to know how many pages it takes, each part starts its page counter where the
-previous one ended, and the contents are laid out again at the end with the page numbers and
-links of the entries, which only the laid-out parts know.
+The chapters are numbered from 1 across the parts (each part starts its page counter where the
+previous one ended) and the front matter apart, in roman numerals as in a book: the contents,
+laid out last, then give the page of each entry and link to it.
 
 WeasyPrint is imported only in ``load_engine``, so that the site runs on a host without its
 system libraries (the view then answers with a clear page).
@@ -39,8 +39,6 @@ STYLESHEET = "css/guide.print.css"
 LAYOUT_VERSION = "2"
 # Entries laid out together: enough to keep the per-document cost small, few enough to bound memory.
 PART_SIZE = 200
-# The widest page number the contents may show while their length is measured.
-PLACEHOLDER_PAGE = "88888"
 # CSS pixels to PDF points.
 PX_TO_PT = 0.75
 
@@ -108,45 +106,108 @@ def _batches(iterable, size: int):
         yield batch
 
 
-class _Builder:
-    """One build: lays out the parts one at a time and remembers only their page numbers."""
+class _Layout:
+    """WeasyPrint with the guide's stylesheet and one font configuration for every document."""
 
     def __init__(self, *, base_url: str):
-        self.html_class, css_class = load_engine()
-        self.base_url = base_url
-        self.css = print_stylesheet()
-        self.stylesheet = css_class(string=self.css)
-        self.css_class = css_class
-        self.anchor_pages: dict[str, int] = {}  # "entry-12" → page number (1-based)
+        self.html_class, self.css_class = load_engine()
+        from weasyprint.text.fonts import FontConfiguration
 
-    def layout(self, html: str, *, first_page: int | None = None):
+        self.fonts = FontConfiguration()
+        self.base_url = base_url
+        self.stylesheet = self.css_class(string=print_stylesheet(), font_config=self.fonts)
+
+    def render(self, html: str, *, first_page: int | None = None):
         stylesheets = [self.stylesheet]
         if first_page is not None:
-            stylesheets.append(self.css_class(string=f"@page :first {{ counter-reset: page {first_page}; }}"))
-        return self.html_class(string=html, base_url=self.base_url).render(stylesheets=stylesheets)
+            rule = f"@page :first {{ counter-reset: page {first_page}; }}"
+            stylesheets.append(self.css_class(string=rule, font_config=self.fonts))
+        return self.html_class(string=html, base_url=self.base_url).render(
+            stylesheets=stylesheets, font_config=self.fonts
+        )
 
-    def front(self, toc, *, numbered: bool):
-        pages = self.anchor_pages if numbered else None
-        chapters = [
+
+def plan_build(*, language: str, fingerprint: str) -> dict:
+    """What a build lays out, fixed when it starts: the contents and the parts (ids of entries).
+
+    A plain dict (it travels between the build's tasks): the contents as ``[chapter id, [[entry
+    id, title], ...]]``, the parts as ``[chapter id, first part of its chapter, [entry ids]]``.
+    """
+    toc = selectors.pdf_contents()
+    parts = []
+    for chapter, listed in toc:
+        for number, batch in enumerate(_batches([pk for pk, _title in listed], PART_SIZE)):
+            parts.append([chapter.pk, number == 0, batch])
+    return {
+        "language": language,
+        "fingerprint": fingerprint,
+        "started": time.time(),
+        "contents": [[chapter.pk, [list(entry) for entry in listed]] for chapter, listed in toc],
+        "parts": parts,
+        "next_page": 1,
+        "anchors": {},
+        "files": [],
+        "entries": 0,
+    }
+
+
+def render_part(plan: dict, *, index: int, storage, name: str) -> None:
+    """Lay out part ``index`` of ``plan``, write it to ``storage`` and note its pages in ``plan``."""
+    from django.core.files.base import ContentFile
+
+    chapter_id, first, ids = plan["parts"][index]
+    with translation.override(plan["language"]):
+        layout = _Layout(base_url=site_base_url())
+        chapter = Chapter.objects.get(pk=chapter_id)
+        entries = selectors.pdf_entries(ids=ids)
+        html = render_to_string("guide/pdf/part.html", {"chapter": chapter, "entries": entries, "first": first})
+        document = layout.render(html, first_page=plan["next_page"])
+        for offset, page in enumerate(document.pages):
+            for anchor in page.anchors:
+                plan["anchors"].setdefault(anchor, plan["next_page"] + offset)
+        data = document.write_pdf()
+    plan["files"].append(storage.save(name, ContentFile(data)))
+    plan["next_page"] += len(document.pages)
+    plan["entries"] += len(entries)
+
+
+def join_parts(plan: dict, *, storage) -> RenderedGuide:
+    """Lay out the front matter with the pages of the entries, and join it to the stored parts."""
+    from pypdf import PdfReader, PdfWriter
+
+    with translation.override(plan["language"]):
+        layout = _Layout(base_url=site_base_url())
+        chapters = Chapter.objects.in_bulk([chapter_id for chapter_id, _ in plan["contents"]])
+        anchors = plan["anchors"]
+        items = [
             {
-                "chapter": chapter,
-                "page": pages.get(f"chapter-{chapter.pk}", "") if pages else PLACEHOLDER_PAGE,
+                "chapter": chapters[chapter_id],
+                "page": anchors.get(f"chapter-{chapter_id}", ""),
                 "entries": [
-                    {"pk": pk, "title": title, "page": pages.get(f"entry-{pk}", "") if pages else PLACEHOLDER_PAGE}
-                    for pk, title in entries
+                    {"pk": pk, "title": title, "page": anchors.get(f"entry-{pk}", "")} for pk, title in listed
                 ],
             }
-            for chapter, entries in toc
+            for chapter_id, listed in plan["contents"]
+            if chapter_id in chapters
         ]
-        return self.layout(render_to_string("guide/pdf/front.html", {"chapters": chapters}))
-
-    def part(self, *, chapter: Chapter, entries, first: bool, first_page: int) -> tuple[bytes, int]:
-        html = render_to_string("guide/pdf/part.html", {"chapter": chapter, "entries": entries, "first": first})
-        document = self.layout(html, first_page=first_page)
-        for offset, page in enumerate(document.pages):
-            for name in page.anchors:
-                self.anchor_pages.setdefault(name, first_page + offset)
-        return document.write_pdf(), len(document.pages)
+        front = layout.render(render_to_string("guide/pdf/front.html", {"chapters": items}))
+        writer = PdfWriter()
+        with _quiet_missing_anchors():
+            writer.append(PdfReader(io.BytesIO(front.write_pdf())))
+        for name in plan["files"]:
+            with storage.open(name, "rb") as part:
+                writer.append(PdfReader(io.BytesIO(part.read())))
+        front_pages = len(front.pages)
+        _link_contents(writer, front, {anchor: front_pages + page for anchor, page in anchors.items()})
+        writer.add_metadata({"/Title": str(_title()), "/Author": "Keep in Pact"})
+        out = io.BytesIO()
+        writer.write(out)
+    return RenderedGuide(
+        data=out.getvalue(),
+        page_count=len(writer.pages),
+        entry_count=plan["entries"],
+        seconds=time.time() - plan["started"],
+    )
 
 
 @contextlib.contextmanager
@@ -179,45 +240,6 @@ def _link_contents(writer, front_document, anchor_pages: dict[str, int]) -> None
             rect = (left * PX_TO_PT, height_pt - bottom * PX_TO_PT, right * PX_TO_PT, height_pt - top * PX_TO_PT)
             link = Link(rect=rect, target_page_index=anchor_pages[target] - 1)
             writer.add_annotation(page_number=index, annotation=link)
-
-
-def render_guide(*, language: str, base_url: str) -> RenderedGuide:
-    """Lay out the published guide in ``language`` part by part and join the parts into one PDF."""
-    from pypdf import PdfReader, PdfWriter
-
-    started = time.perf_counter()
-    builder = _Builder(base_url=base_url)
-    with translation.override(language):
-        toc = selectors.pdf_contents()
-        front_pages = len(builder.front(toc, numbered=False).pages)
-        writer = PdfWriter()
-        next_page = front_pages + 1
-        entry_count = 0
-        parts = []
-        for chapter, _entries in toc:
-            for number, entries in enumerate(_batches(selectors.pdf_chapter_entries(chapter=chapter), PART_SIZE)):
-                data, pages = builder.part(chapter=chapter, entries=entries, first=number == 0, first_page=next_page)
-                parts.append(data)
-                next_page += pages
-                entry_count += len(entries)
-        front = builder.front(toc, numbered=True)
-        if len(front.pages) != front_pages:
-            # The real numbers are never wider than the placeholder; a change here would shift every number.
-            logger.warning("guide PDF: the contents took %s pages, then %s", front_pages, len(front.pages))
-        with _quiet_missing_anchors():
-            writer.append(PdfReader(io.BytesIO(front.write_pdf())))
-        for data in parts:
-            writer.append(PdfReader(io.BytesIO(data)))
-        _link_contents(writer, front, builder.anchor_pages)
-        writer.add_metadata({"/Title": str(_title()), "/Author": "Keep in Pact"})
-        out = io.BytesIO()
-        writer.write(out)
-    return RenderedGuide(
-        data=out.getvalue(),
-        page_count=len(writer.pages),
-        entry_count=entry_count,
-        seconds=time.perf_counter() - started,
-    )
 
 
 def _title():

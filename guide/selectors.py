@@ -46,15 +46,14 @@ def pdf_contents() -> list[tuple[Chapter, list[tuple[int, str]]]]:
     return [(chapter, entries[chapter.pk]) for chapter in chapters]
 
 
-def pdf_chapter_entries(*, chapter: Chapter):
-    """A chapter's published entries for the PDF, streamed in the order of its contents."""
-    return (
-        Contribution.objects.published()
-        .filter(chapter=chapter)
-        .select_related("author", "centre")
-        .order_by("order", "pk")
-        .iterator(chunk_size=200)
-    )
+def pdf_entries(*, ids: list[int]) -> list[Contribution]:
+    """Entries of the PDF's contents, in the order of ``ids``, for one part.
+
+    Read by id, not by chapter: a part holds what its contents list even when an entry is
+    published while the build runs (the next build adds it to both).
+    """
+    found = Contribution.objects.published().filter(pk__in=ids).select_related("author", "centre").in_bulk()
+    return [found[pk] for pk in ids if pk in found]
 
 
 def current_guide_edition(*, language: str) -> GuideEdition | None:

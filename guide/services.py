@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,7 +18,13 @@ from community.rules import is_guide_editor, is_member
 from . import pdf, selectors
 from .enums import EDITABLE_STATES, Actor, ContributionState, Credit
 from .models import Chapter, Contribution, ContributionTransition, GuideEdition
-from .tasks import BUILD_TIME_LIMIT, build_guide_pdf, notify_author_of_transition
+from .tasks import (
+    BUILD_STEP_TIME_LIMIT,
+    build_guide_pdf,
+    build_guide_pdf_part,
+    finish_guide_pdf,
+    notify_author_of_transition,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -315,6 +322,11 @@ def contribution_editor_action(
 # - "building": a build is running (a lock, released at its end or after the task's hard limit).
 PDF_QUEUED = "guide:pdf:queued:{}"
 PDF_BUILDING = "guide:pdf:building:{}"
+# The plan of a running build, handed from one of its tasks to the next.
+PDF_PLAN = "guide:pdf:plan:{}"
+PDF_PLAN_SECONDS = 6 * 60 * 60
+# A step lost with its worker frees the lock after this long.
+PDF_LOCK_SECONDS = BUILD_STEP_TIME_LIMIT + 60
 # Set when the PDF engine cannot load: readers get a clear page, and no build is retried for a while.
 PDF_UNAVAILABLE = "guide:pdf:unavailable:{}"
 PDF_UNAVAILABLE_SECONDS = 5 * 60
@@ -337,7 +349,7 @@ def guide_pdf_request_build(*, language: str) -> bool:
     if cache.get(PDF_UNAVAILABLE.format(language)):
         return False
     # A lost task (a worker killed) must not block the builds for ever: the marker expires.
-    if not cache.add(PDF_QUEUED.format(language), 1, timeout=BUILD_TIME_LIMIT + 60):
+    if not cache.add(PDF_QUEUED.format(language), 1, timeout=PDF_LOCK_SECONDS):
         return False
     build_guide_pdf.delay(language=language)
     return True
@@ -367,54 +379,113 @@ def guide_changed() -> None:
     transaction.on_commit(_queue_pdf_builds)
 
 
-def guide_pdf_build(*, language: str) -> GuideEdition | None:
-    """Build the guide's PDF in ``language`` and store it as a new ``GuideEdition``.
+def guide_pdf_build(*, language: str) -> str | None:
+    """Start a build of the guide's PDF in ``language``: its plan, then one task per part.
 
-    Does nothing when another build of this language is running (it will run one more after
-    itself, see below) or when the newest edition already has the guide's fingerprint.
-    Side effects: the file written to the default storage; the files of older editions beyond
-    ``EDITIONS_KEPT`` deleted; when the guide changed during the build, one more build queued.
-    Raises ``pdf.PdfUnavailable`` (and remembers it for ``PDF_UNAVAILABLE_SECONDS``) when the
-    PDF engine cannot load.
+    Does nothing when another build of this language is running (that one runs one more after
+    itself, see ``guide_pdf_build_finish``) or when the newest edition already has the guide's
+    fingerprint. Returns the build's id, or None. The build holds the "building" lock until its
+    last step; each step renews it, so a step lost with its worker frees it after a step's limit.
+    Raises ``pdf.PdfUnavailable`` (remembered for ``PDF_UNAVAILABLE_SECONDS``) when the PDF
+    engine cannot load.
     """
-    lock, token = PDF_BUILDING.format(language), uuid.uuid4().hex
-    if not cache.add(lock, token, timeout=BUILD_TIME_LIMIT + 60):
+    build_id = uuid.uuid4().hex
+    if not cache.add(PDF_BUILDING.format(language), build_id, timeout=PDF_LOCK_SECONDS):
         return None
     try:
         cache.delete(PDF_QUEUED.format(language))
-        edition = _build_edition(language=language)
-    finally:
-        if cache.get(lock) == token:
-            cache.delete(lock)
-    if cache.get(PDF_QUEUED.format(language)):
-        # A change arrived while this build ran and its task found the lock taken: build once more.
-        cache.delete(PDF_QUEUED.format(language))
-        guide_pdf_request_build(language=language)
-    return edition
-
-
-def _build_edition(*, language: str) -> GuideEdition | None:
-    fingerprint = pdf.guide_fingerprint(language=language)
-    current = selectors.current_guide_edition(language=language)
-    if current is not None and current.fingerprint == fingerprint:
-        return None
-    try:
-        rendered = pdf.render_guide(language=language, base_url=pdf.site_base_url())
-    except pdf.PdfUnavailable:
-        cache.set(PDF_UNAVAILABLE.format(language), 1, timeout=PDF_UNAVAILABLE_SECONDS)
+        fingerprint = pdf.guide_fingerprint(language=language)
+        current = selectors.current_guide_edition(language=language)
+        if current is not None and current.fingerprint == fingerprint:
+            _release(language, build_id)
+            return None
+        try:
+            pdf.load_engine()
+        except pdf.PdfUnavailable:
+            cache.set(PDF_UNAVAILABLE.format(language), 1, timeout=PDF_UNAVAILABLE_SECONDS)
+            raise
+        cache.delete(PDF_UNAVAILABLE.format(language))
+        plan = pdf.plan_build(language=language, fingerprint=fingerprint)
+        cache.set(PDF_PLAN.format(build_id), plan, timeout=PDF_PLAN_SECONDS)
+    except BaseException:
+        _release(language, build_id)
         raise
-    cache.delete(PDF_UNAVAILABLE.format(language))
-    edition = GuideEdition(
-        language=language,
-        fingerprint=fingerprint,
-        size=len(rendered.data),
-        page_count=rendered.page_count,
-        entry_count=rendered.entry_count,
-        duration=round(rendered.seconds, 3),
-        built_at=timezone.now(),
-    )
-    edition.file.save(f"guide-{fingerprint}.pdf", ContentFile(rendered.data), save=False)
-    edition.save()
+    _next_step(build_id, plan, index=0)
+    return build_id
+
+
+def _next_step(build_id: str, plan: dict, *, index: int) -> None:
+    if index < len(plan["parts"]):
+        build_guide_pdf_part.delay(build_id=build_id, index=index)
+    else:
+        finish_guide_pdf.delay(build_id=build_id)
+
+
+def _release(language: str, build_id: str) -> None:
+    if cache.get(PDF_BUILDING.format(language)) == build_id:
+        cache.delete(PDF_BUILDING.format(language))
+
+
+def _load_plan(build_id: str) -> dict | None:
+    plan = cache.get(PDF_PLAN.format(build_id))
+    if plan is not None:
+        # Still this build's lock: renew it for this step.
+        cache.set(PDF_BUILDING.format(plan["language"]), build_id, timeout=PDF_LOCK_SECONDS)
+    return plan
+
+
+def _abandon(build_id: str, plan: dict) -> None:
+    """A step failed: its parts are deleted and the lock freed (the next reader asks again)."""
+    for name in plan["files"]:
+        default_storage.delete(name)
+    cache.delete(PDF_PLAN.format(build_id))
+    _release(plan["language"], build_id)
+
+
+def guide_pdf_build_part(*, build_id: str, index: int) -> None:
+    """Lay out one part of a build and store it, then queue the next step.
+
+    Returns quietly when the build's plan is gone (expired with a lost worker).
+    """
+    plan = _load_plan(build_id)
+    if plan is None:
+        return
+    try:
+        name = f"guide/pdf/parts/{build_id}/{index:05d}.pdf"
+        pdf.render_part(plan, index=index, storage=default_storage, name=name)
+        cache.set(PDF_PLAN.format(build_id), plan, timeout=PDF_PLAN_SECONDS)
+    except BaseException:
+        _abandon(build_id, plan)
+        raise
+    _next_step(build_id, plan, index=index + 1)
+
+
+def guide_pdf_build_finish(*, build_id: str) -> GuideEdition | None:
+    """Join the parts of a build into the new ``GuideEdition`` and end the build.
+
+    Side effects: the file written to the default storage; the parts and the files of older
+    editions beyond ``EDITIONS_KEPT`` deleted; the lock freed; when the guide changed during
+    the build, one more build queued.
+    """
+    plan = _load_plan(build_id)
+    if plan is None:
+        return None
+    language = plan["language"]
+    try:
+        rendered = pdf.join_parts(plan, storage=default_storage)
+        edition = GuideEdition(
+            language=language,
+            fingerprint=plan["fingerprint"],
+            size=len(rendered.data),
+            page_count=rendered.page_count,
+            entry_count=rendered.entry_count,
+            duration=round(rendered.seconds, 3),
+            built_at=timezone.now(),
+        )
+        edition.file.save(f"guide-{plan['fingerprint']}.pdf", ContentFile(rendered.data), save=False)
+        edition.save()
+    finally:
+        _abandon(build_id, plan)
     logger.info(
         "guide PDF built: %s, %s entries, %s pages, %.1f s",
         language,
@@ -425,6 +496,10 @@ def _build_edition(*, language: str) -> GuideEdition | None:
     for old in GuideEdition.objects.filter(language=language).exclude(file="")[EDITIONS_KEPT:]:
         old.file.delete(save=False)
         old.save(update_fields=["file"])
+    if cache.get(PDF_QUEUED.format(language)):
+        # A change arrived while this build ran and its task found the lock taken: build once more.
+        cache.delete(PDF_QUEUED.format(language))
+        guide_pdf_request_build(language=language)
     return edition
 
 

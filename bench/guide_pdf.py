@@ -1,0 +1,126 @@
+"""Benchmark: the guide's PDF built from every entry of the scaled data (about 10,000).
+
+On a database filled by ``bench/seed_scale.py`` it publishes every guide entry (one bulk
+update), then runs the build task in this process as a worker would, and prints the wall time,
+the peak memory of the process (``resource.getrusage``), the pages and the size of the file.
+Then it times the PDF view once the file is built (in process, no server).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/keepinpact_bench REDIS_URL=redis://127.0.0.1:6379/0 \
+        .venv/bin/python bench/guide_pdf.py [--language en] [--requests 50]
+
+It changes the data of the database it is given (every entry published): use a bench database.
+It refuses production settings. Not part of the test run.
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    if os.environ["DJANGO_SETTINGS_MODULE"].endswith("production"):
+        raise SystemExit("bench/guide_pdf.py refuses production settings: it publishes every guide entry.")
+    import django
+
+    django.setup()
+
+
+def publish_everything() -> int:
+    from django.db.models import F
+    from django.db.models.functions import Coalesce
+    from django.utils import timezone
+
+    from guide.enums import ContributionState
+    from guide.models import Contribution
+
+    now = timezone.now()
+    Contribution.objects.exclude(state=ContributionState.PUBLISHED).update(
+        state=ContributionState.PUBLISHED,
+        licence_consent=True,
+        published_at=Coalesce(F("published_at"), now),
+        state_changed_at=now,
+        updated_at=now,
+    )
+    return Contribution.objects.published().count()
+
+
+def forget_rendered_markdown() -> None:
+    """A cold build: the markdown of the entries is rendered again, as after a deploy."""
+    from django.conf import settings
+
+    from community.markdown import CACHE_PREFIX
+
+    if not settings.REDIS_URL:
+        return
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter(match=f"*{CACHE_PREFIX}*", count=1000):
+        client.delete(key)
+
+
+def time_view(language: str, requests: int) -> None:
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE=language, HTTP_HOST="localhost")
+    first = client.get("/guide/guide.pdf")
+    etag = first["ETag"]
+    b"".join(first.streaming_content)
+    for label, headers in (("full file", {}), ("304 (If-None-Match)", {"if-none-match": etag})):
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            response = client.get("/guide/guide.pdf", headers=headers)
+            b"".join(response.streaming_content) if response.streaming else response.content
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        print(
+            f"view, {label}: status {response.status_code}, median {statistics.median(times):.1f} ms, "
+            f"max {times[-1]:.1f} ms over {requests} requests"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--language", default="en")
+    parser.add_argument("--requests", type=int, default=50)
+    args = parser.parse_args()
+
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", "--noinput", verbosity=0)
+    from guide import tasks
+    from guide.models import GuideEdition
+
+    published = publish_everything()
+    forget_rendered_markdown()
+    # A build from scratch: no edition with this fingerprint yet.
+    GuideEdition.objects.filter(language=args.language).delete()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"published entries: {published}; peak RSS before the build: {rss_before:.0f} MB")
+
+    started = time.perf_counter()
+    result = tasks.build_guide_pdf.apply(kwargs={"language": args.language})
+    wall = time.perf_counter() - started
+    result.get()  # re-raises a failure of the build
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    edition = GuideEdition.objects.filter(language=args.language).first()
+    print(
+        f"build: {wall:.1f} s wall, peak RSS {peak:.0f} MB, {edition.page_count} pages, "
+        f"{edition.entry_count} entries, {edition.size / 1e6:.1f} MB file "
+        f"(task limits: soft {tasks.BUILD_SOFT_TIME_LIMIT} s, hard {tasks.BUILD_TIME_LIMIT} s)"
+    )
+    time_view(args.language, args.requests)
+
+
+if __name__ == "__main__":
+    main()
