@@ -88,6 +88,11 @@ def time_view(language: str, requests: int) -> None:
         )
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--language", default="en")
@@ -98,8 +103,26 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", "--noinput", verbosity=0)
+    from celery import signals
+
+    from config.celery import app
     from guide import tasks
     from guide.models import GuideEdition
+
+    # In process, as a worker would run them one after the other: every step of the build inline.
+    app.conf.task_always_eager = True
+    sys.setrecursionlimit(20000)  # each step queues the next one, inline here
+    steps: dict[str, list[float]] = {}
+    begun: dict[str, float] = {}
+
+    def prerun(task_id, task, **kwargs):
+        begun[task_id] = time.perf_counter()
+
+    def postrun(task_id, task, **kwargs):
+        steps.setdefault(task.name.rsplit(".", 1)[-1], []).append(time.perf_counter() - begun.pop(task_id))
+
+    signals.task_prerun.connect(prerun, weak=False)
+    signals.task_postrun.connect(postrun, weak=False)
 
     published = publish_everything()
     forget_rendered_markdown()
@@ -108,17 +131,28 @@ def main() -> None:
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"published entries: {published}; peak RSS before the build: {rss_before:.0f} MB")
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), cpu_seconds()
     result = tasks.build_guide_pdf.apply(kwargs={"language": args.language})
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
     result.get()  # re-raises a failure of the build
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     edition = GuideEdition.objects.filter(language=args.language).first()
     print(
         f"build: {wall:.1f} s wall, peak RSS {peak:.0f} MB, {edition.page_count} pages, "
         f"{edition.entry_count} entries, {edition.size / 1e6:.1f} MB file "
-        f"(task limits: soft {tasks.BUILD_SOFT_TIME_LIMIT} s, hard {tasks.BUILD_TIME_LIMIT} s)"
+        f"; {cpu:.1f} s of CPU"
     )
+    nested = dict(steps)
+    # Inline, each step's time includes the steps it queued: subtract the next one's.
+    parts = nested.get("build_guide_pdf_part", [])
+    finish = nested.get("finish_guide_pdf", [0.0])[0]
+    own = [outer - inner for outer, inner in zip(parts, [*parts[1:], finish], strict=False)]
+    if own:
+        print(
+            f"steps: {len(own)} parts, longest {max(own):.1f} s, median {statistics.median(own):.1f} s; "
+            f"last step (contents and join) {finish:.1f} s "
+            f"(limits per step: soft {tasks.BUILD_STEP_SOFT_TIME_LIMIT} s, hard {tasks.BUILD_STEP_TIME_LIMIT} s)"
+        )
     time_view(args.language, args.requests)
 
 

@@ -183,9 +183,7 @@ def join_parts(plan: dict, *, storage) -> RenderedGuide:
             {
                 "chapter": chapters[chapter_id],
                 "page": anchors.get(f"chapter-{chapter_id}", ""),
-                "entries": [
-                    {"pk": pk, "title": title, "page": anchors.get(f"entry-{pk}", "")} for pk, title in listed
-                ],
+                "entries": [{"pk": pk, "title": title, "page": anchors.get(f"entry-{pk}", "")} for pk, title in listed],
             }
             for chapter_id, listed in plan["contents"]
             if chapter_id in chapters
