@@ -126,8 +126,13 @@ def main() -> None:
 
     published = publish_everything()
     forget_rendered_markdown()
-    # A build from scratch: no edition with this fingerprint yet.
+    # A build from scratch: no edition with this fingerprint yet, no marker left by an earlier run.
     GuideEdition.objects.filter(language=args.language).delete()
+    from django.core.cache import cache
+
+    from guide import services
+
+    cache.delete_many([services.PDF_BUILDING.format(args.language), services.PDF_QUEUED.format(args.language)])
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"published entries: {published}; peak RSS before the build: {rss_before:.0f} MB")
 
@@ -142,11 +147,11 @@ def main() -> None:
         f"{edition.entry_count} entries, {edition.size / 1e6:.1f} MB file "
         f"; {cpu:.1f} s of CPU"
     )
-    nested = dict(steps)
-    # Inline, each step's time includes the steps it queued: subtract the next one's.
-    parts = nested.get("build_guide_pdf_part", [])
-    finish = nested.get("finish_guide_pdf", [0.0])[0]
-    own = [outer - inner for outer, inner in zip(parts, [*parts[1:], finish], strict=False)]
+    # Inline, each step runs inside the one that queued it and ends first: the innermost (the
+    # last part) is recorded first, and each step's own time is its time less the next one's.
+    parts = steps.get("build_guide_pdf_part", [])
+    finish = steps.get("finish_guide_pdf", [0.0])[0]
+    own = [outer - inner for outer, inner in zip(parts, [finish, *parts[:-1]], strict=False)]
     if own:
         print(
             f"steps: {len(own)} parts, longest {max(own):.1f} s, median {statistics.median(own):.1f} s; "

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.db.models import Count, Max, Q, Sum
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -41,8 +42,6 @@ LAYOUT_VERSION = "2"
 PART_SIZE = 200
 # CSS pixels to PDF points.
 PX_TO_PT = 0.75
-
-logger = logging.getLogger(__name__)
 
 
 class PdfUnavailable(Exception):
@@ -85,6 +84,23 @@ def guide_fingerprint(*, language: str) -> str:
     layout = hashlib.sha256(print_stylesheet().encode()).hexdigest()
     raw = "|".join([LAYOUT_VERSION, language, layout, *(str(facts[k]) for k in sorted(facts))])
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+FINGERPRINT_KEY = "guide:pdf:fingerprint:{}"
+# A change through the services forgets it at once (``services.guide_changed``); the expiry only
+# bounds a change made around them (a bulk update in a shell).
+FINGERPRINT_SECONDS = 5 * 60
+
+
+def current_fingerprint(*, language: str) -> str:
+    """``guide_fingerprint``, kept in the cache: the PDF view then costs no aggregate query."""
+    return cache.get_or_set(
+        FINGERPRINT_KEY.format(language), lambda: guide_fingerprint(language=language), FINGERPRINT_SECONDS
+    )
+
+
+def forget_fingerprints() -> None:
+    cache.delete_many([FINGERPRINT_KEY.format(code) for code, _name in settings.LANGUAGES])
 
 
 @dataclass(frozen=True)

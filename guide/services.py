@@ -356,6 +356,9 @@ def guide_pdf_request_build(*, language: str) -> bool:
 
 
 def _queue_pdf_builds() -> None:
+    pdf.forget_fingerprints()
+    if not pdf_builds_on_change():
+        return
     for language in selectors.guide_edition_languages() or [settings.LANGUAGE_CODE]:
         guide_pdf_request_build(language=language)
 
@@ -364,14 +367,13 @@ _queue_pdf_builds.guide_pdf = True
 
 
 def guide_changed() -> None:
-    """Something readers see in the PDF changed: after the commit, queue one build per language
-    asked for so far (the default language before any).
+    """Something readers see in the PDF changed: after the commit, forget the cached
+    fingerprints and queue one build per language asked for so far (the default language
+    before any).
 
     Called inside the transaction of the change; many changes in one transaction (an admin
     action on fifty entries) register one callback.
     """
-    if not pdf_builds_on_change():
-        return
     connection = transaction.get_connection()
     # Entries are (savepoint ids, callback, robust); a rolled-back savepoint takes its own with it.
     if any(getattr(callback, "guide_pdf", False) for _ids, callback, _robust in connection.run_on_commit):
@@ -395,6 +397,8 @@ def guide_pdf_build(*, language: str) -> str | None:
     try:
         cache.delete(PDF_QUEUED.format(language))
         fingerprint = pdf.guide_fingerprint(language=language)
+        # Readers compare with what the build sees.
+        cache.set(pdf.FINGERPRINT_KEY.format(language), fingerprint, pdf.FINGERPRINT_SECONDS)
         current = selectors.current_guide_edition(language=language)
         if current is not None and current.fingerprint == fingerprint:
             _release(language, build_id)

@@ -203,12 +203,12 @@ def guide_pdf(request):
     """The whole published guide as one PDF: the last built file, streamed from the storage.
 
     Nothing is laid out here. When the guide changed since that build (its fingerprint, one
-    query), a build is queued and readers get the previous file until it is done; before the
+    kept in the cache), a build is queued and readers get the previous file until it is done; before the
     first build, a page saying it is being prepared.
     """
     language = _pdf_language()
     edition = selectors.current_guide_edition(language=language)
-    if edition is None or edition.fingerprint != pdf.guide_fingerprint(language=language):
+    if edition is None or edition.fingerprint != pdf.current_fingerprint(language=language):
         services.guide_pdf_request_build(language=language)
         # Where tasks run inline the build is already done.
         edition = selectors.current_guide_edition(language=language)
