@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/keepinpact
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
+# manage.py, wsgi.py and celery.py default to production settings: the local commands say so.
+LOCAL := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local}
 
-.PHONY: run test lint format worker beat install install-dev messages migrate
+.PHONY: run demo-totp test lint format worker beat install install-dev messages migrate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,19 +26,23 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 migrate: install
-	$(BIN)/python manage.py migrate --noinput
+	$(LOCAL) $(BIN)/python manage.py migrate --noinput
 
 run: migrate
-	$(BIN)/python manage.py seed_demo
+	$(LOCAL) $(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "  Keep in Pact is starting on http://$(HOST)/"
 	@echo "  Demo accounts (password: keep-in-pact-demo):"
 	@echo "    facilitator@example.org  facilitator, admin access"
 	@echo "    editor@example.org       guide editor, admin access"
 	@echo "    member@example.org       member, Porto (Portugal)"
+	@echo "  The facilitator and the editor then need an authenticator code:"
+	@echo "    make demo-totp   (in another terminal) prints the current one"
+	@echo "    or add otpauth://totp/Keep%20in%20Pact:demo?secret=KEEPINPACTDEMOTOTPSECRET&issuer=Keep%20in%20Pact"
+	@echo "    to an authenticator app."
 	@echo "  Emails are printed in this terminal."
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST)
+	$(LOCAL) $(BIN)/python manage.py runserver $(HOST)
 
 test: install-dev
 	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
@@ -54,11 +60,15 @@ format: install-dev
 	$(BIN)/ruff format .
 
 messages: install-dev
-	$(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(LOCAL) $(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles
+	$(LOCAL) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# The demo facilitator's and editor's current authenticator code (their secret is fixed and public).
+demo-totp: install
+	@$(LOCAL) $(BIN)/python manage.py demo_totp
 
 worker: install
-	$(BIN)/celery -A config worker --loglevel=INFO
+	$(LOCAL) $(BIN)/celery -A config worker --loglevel=INFO
 
 beat: install
-	$(BIN)/celery -A config beat --loglevel=INFO
+	$(LOCAL) $(BIN)/celery -A config beat --loglevel=INFO

@@ -140,8 +140,9 @@ def main():
     from config.celery import app
     from meetings.enums import AgendaKind, MeetingState, RSVPResponse
     from meetings.ical import meeting_ics
-    from meetings.models import RSVP, AgendaItem, Delivery, Meeting
+    from meetings.models import RSVP, AgendaItem, Meeting
     from meetings.reminders.enums import DeliveryStatus
+    from meetings.reminders.models import Delivery
     from meetings.reminders.services import TEMPLATES, _base_context, _meeting_for_sending
     from meetings.reminders.tasks import dispatch_reminders
 

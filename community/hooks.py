@@ -1,4 +1,4 @@
-"""The community app's own contributions to the shared extension points."""
+"""What the community app adds to the composed pages (listed in ``portal.composition``)."""
 
 from django.utils.translation import gettext as _
 
@@ -82,9 +82,3 @@ def export_personal_data(user) -> dict:
             },
         },
     }
-
-
-def erase_personal_data(user) -> None:
-    from .services import member_erase_profile
-
-    member_erase_profile(member=user)

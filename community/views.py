@@ -1,5 +1,6 @@
 import json
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,29 +9,20 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import extensions, selectors, services
+from . import selectors, services, slots
 from .access import facilitator_required, member_required
-from .enums import MemberState
+from .enums import AuditKind, MemberState
 from .filters import DirectoryFilter
 from .forms import AccountDeleteForm, CentreResolveForm, MembershipForm, ProfileForm
 from .models import Organisation, User
 from .rules import is_member
 
 DIRECTORY_PAGE_SIZE = 24
-
-
-def home(request):
-    """The landing page for visitors, the dashboard for members."""
-    if not request.user.is_authenticated:
-        return render(request, "community/landing.html")
-    if not is_member(request.user):
-        return redirect("community:waiting")
-    panels = extensions.collect("dashboard_panels", request.user)
-    return render(request, "community/dashboard.html", {"panels": panels})
 
 
 @login_required
@@ -43,18 +35,6 @@ def waiting(request):
 
 def privacy(request):
     return render(request, "community/privacy.html")
-
-
-@member_required
-def search(request):
-    """Search across themes, guide entries, meetings and members: each app answers for its own."""
-    # PostgreSQL text cannot hold NUL characters: drop them rather than fail.
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
-    results = extensions.collect("search", query, request.user) if len(query) >= 2 else []
-    groups: dict[str, list] = {}
-    for result in results:
-        groups.setdefault(str(result["kind"]), []).append(result)
-    return render(request, "community/search.html", {"query": query, "groups": groups, "count": len(results)})
 
 
 # --- Directory, profiles, centres ---------------------------------------------------------
@@ -81,7 +61,7 @@ def directory(request):
 @member_required
 def profile(request, username):
     member = selectors.profile_for(username=username, viewer=request.user)
-    sections = extensions.collect("profile_sections", member, request.user)
+    sections = slots.profile_sections(member, request.user)
     context = {"member": member, "sections": sections, "is_self": member.pk == request.user.pk}
     if request.user.pk != member.pk:
         context["membership_moves"] = sorted(services.MEMBERSHIP_MOVES.get(member.state, ()))
@@ -169,19 +149,28 @@ def export(request):
     """All the member's personal data, from every app, as one JSON file."""
     data = {
         "exported_at": timezone.now().isoformat(),
-        "site": request.build_absolute_uri("/"),
-        **extensions.export_all(request.user),
+        "site": settings.SITE_URL + "/",
+        **slots.export_personal_data(request.user),
     }
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="keep-in-pact-{request.user.username}.json"'
+    # Personal data: no shared or browser cache keeps a copy.
+    patch_cache_control(response, no_store=True, private=True)
     return response
 
 
 @member_required
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
+    # Each try checks the password: counted per account like failed logins, so the page cannot
+    # be used to guess the password of a session left open.
+    if request.method == "POST" and not ratelimit.consume(request, action="delete_account", user=request.user):
+        messages.error(request, _("Too many attempts. Please wait a few minutes and try again."))
+        return render(
+            request, "community/account_delete.html", {"form": AccountDeleteForm(user=request.user)}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         services.account_delete(member=request.user)
         logout(request)
@@ -258,3 +247,11 @@ def centre_resolve(request, username):
     else:
         messages.error(request, _("Choose a centre from the list."))
     return _back(request, "community:pending")
+
+
+@facilitator_required
+def audit_trail(request):
+    """Facilitators read who took which decision, and when; ``kind`` filters, ``page`` pages."""
+    kind = request.GET.get("kind", "")
+    page = Paginator(selectors.audit_entries(kind=kind), 50).get_page(request.GET.get("page"))
+    return render(request, "community/audit.html", {"page": page, "kind": kind, "kinds": AuditKind.choices})

@@ -1,11 +1,11 @@
-"""The guide's contributions to the shared extension points (see ``community/extensions.py``)."""
+"""What the guide adds to the composed pages (listed in ``portal.composition``)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from community.rules import is_guide_editor, is_member
 
-from . import selectors, services
+from . import selectors
 from .enums import OPEN_STATES
 
 
@@ -83,10 +83,6 @@ def export_personal_data(user) -> dict:
             for c in contributions
         ]
     }
-
-
-def erase_personal_data(user) -> None:
-    services.contributions_erase_author(user=user)
 
 
 def search(query, user) -> list[dict]:

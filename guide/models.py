@@ -191,7 +191,8 @@ class GuideEdition(models.Model):
     ``pdf.guide_fingerprint``) is the ETag. Older rows stay as the log of the builds.
     """
 
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    # A code of settings.LANGUAGES (not as choices: a new language needs no migration).
+    language = models.CharField(_("language"), max_length=8)
     fingerprint = models.CharField(_("fingerprint"), max_length=64)
     file = models.FileField(_("file"), upload_to=edition_upload_to, max_length=255, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)

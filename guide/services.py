@@ -13,6 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community import audit
+from community.enums import AuditKind
 from community.rules import is_guide_editor, is_member
 
 from . import pdf, selectors
@@ -27,6 +29,11 @@ from .tasks import (
 )
 
 logger = logging.getLogger(__name__)
+
+AUDIT_KINDS = {
+    ContributionState.PUBLISHED: AuditKind.ENTRY_PUBLISHED,
+    ContributionState.REJECTED: AuditKind.ENTRY_REJECTED,
+}
 
 S = ContributionState
 
@@ -89,7 +96,8 @@ def contribution_transition(
 
     Locks the row, checks the move against ``TRANSITIONS`` (state and role), saves the
     state with ``update_fields``, records a ``ContributionTransition`` (who, when, comment)
-    and, for an editor's move, queues an email to the author on commit.
+    and, for an editor's move, queues an email to the author on commit. Publishing and
+    rejecting are recorded in the audit trail.
     Raises ``TransitionError`` and changes nothing when the move is not allowed, or when
     ``expected_from`` is given and the current state is not in it (an admin action such as
     "Accept" must never act as "Unpublish").
@@ -135,6 +143,9 @@ def contribution_transition(
                 fields.append("order")
         locked._change_reason = f"{frm} → {to}"
         locked.save(update_fields=fields)
+        if to in AUDIT_KINDS:
+            url = locked.get_absolute_url() if to == ContributionState.PUBLISHED and locked.chapter_id else ""
+            audit.record(kind=AUDIT_KINDS[to], actor=by, target=locked, note=comment, url=url)
         step = ContributionTransition.objects.create(
             contribution=locked,
             from_state=frm,
@@ -257,11 +268,11 @@ def contribution_delete_draft(*, contribution: Contribution, by) -> None:
 KEPT_ON_ERASURE = (S.PUBLISHED, S.ACCEPTED)
 
 
-def contributions_erase_author(*, user) -> None:
+def member_data_erase(*, member) -> None:
     """Before an account is deleted: published (and accepted) entries stay, credited
     anonymously; every other contribution and its history is removed."""
     with transaction.atomic():
-        mine = Contribution.objects.select_for_update().filter(author=user)
+        mine = Contribution.objects.select_for_update().filter(author=member)
         removed = list(mine.exclude(state__in=KEPT_ON_ERASURE).values_list("pk", flat=True))
         Contribution.objects.filter(pk__in=removed).delete()  # a queryset delete writes no history
         Contribution.history.filter(id__in=removed).delete()
@@ -269,7 +280,7 @@ def contributions_erase_author(*, user) -> None:
         # updated_at changes the PDF's fingerprint: the erased name leaves the PDF with the next build.
         Contribution.objects.filter(pk__in=kept).update(author=None, credit=Credit.ANONYMOUS, updated_at=timezone.now())
         Contribution.history.filter(id__in=kept).update(author=None, credit=Credit.ANONYMOUS)
-        Contribution.history.filter(history_user=user).update(history_user=None)
+        Contribution.history.filter(history_user=member).update(history_user=None)
         if kept:
             guide_changed()
 

@@ -1,4 +1,4 @@
-"""The meetings app's contributions to the shared extension points (see community.extensions)."""
+"""What the meetings app adds to the composed pages (listed in ``portal.composition``)."""
 
 from django.db.models import Q
 from django.urls import reverse
@@ -7,8 +7,6 @@ from django.utils.translation import gettext as _
 
 from . import selectors, services
 from .models import RSVP, Attendance, Minutes, Resource
-from .networking import hooks as networking_hooks
-from .reminders import hooks as reminders_hooks
 
 SEARCH_LIMIT = 10
 
@@ -22,14 +20,8 @@ def dashboard_panels(user) -> list[dict]:
             "meeting": meeting,
             "my_response": meeting.my_response if meeting else None,
             "full": full,
-        },
-        *networking_hooks.dashboard_panels(user),
+        }
     ]
-
-
-def meeting_sections(meeting, viewer) -> list[dict]:
-    """Speed networking and, for facilitators, the reminders sent for this meeting."""
-    return [*networking_hooks.meeting_sections(meeting, viewer), *reminders_hooks.meeting_sections(meeting, viewer)]
 
 
 def profile_sections(member, viewer) -> list[dict]:
@@ -43,18 +35,10 @@ def profile_sections(member, viewer) -> list[dict]:
     }
     if section["own"]:
         section["feed_url"] = services.calendar_feed_url(member=member)
-    return [section, *networking_hooks.profile_sections(member, viewer)]
+    return [section]
 
 
 def export_personal_data(user) -> dict:
-    return {
-        **_export_meetings(user),
-        **networking_hooks.export_personal_data(user),
-        **reminders_hooks.export_personal_data(user),
-    }
-
-
-def _export_meetings(user) -> dict:
     rsvps = RSVP.objects.filter(member=user).select_related("meeting").order_by("meeting__starts_at")
     attendances = Attendance.objects.filter(member=user).select_related("meeting").order_by("meeting__starts_at")
     resources = Resource.objects.filter(added_by=user).select_related("meeting").order_by("created_at")
@@ -98,11 +82,6 @@ def _export_meetings(user) -> dict:
     }
 
 
-def erase_personal_data(user) -> None:
-    networking_hooks.erase_personal_data(user)
-    services.member_data_erase(member=user)
-
-
 def search(query, user) -> list[dict]:
     results = []
     meetings = (
@@ -135,5 +114,3 @@ def seed_demo(stdout) -> None:
     from .seed import seed_meetings
 
     seed_meetings(stdout)
-    networking_hooks.seed_demo(stdout)
-    reminders_hooks.seed_demo(stdout)

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -27,6 +27,4 @@ urlpatterns = [
     path("<int:pk>/minutes/unpublish/", views.minutes_unpublish, name="minutes_unpublish"),
     path("<int:pk>/minutes/history/", views.minutes_history, name="minutes_history"),
     path("<int:pk>/resources/new/", views.resource_add, name="resource_add"),
-    path("<int:meeting_pk>/networking/", include("meetings.networking.urls")),
-    path("", include("meetings.reminders.urls")),
 ]

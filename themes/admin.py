@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from community.admin_rules import RulesModelAdmin
+
 from .models import ExperienceSheet, PresenterRole, Question, SheetAttachment, Theme, ThemeTopic, ThemeTransition
 
 
@@ -23,7 +25,11 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(RulesModelAdmin):
+    """Staff members look themes up (a guide entry's source); facilitators correct them."""
+
+    view_rule = "themes.see_theme"
+    add_rule = change_rule = "themes.curate_themes"
     list_display = ["title", "state", "reason", "proposer", "meeting", "created_at"]
     list_filter = ["state", "reason"]
     search_fields = ["title", "summary"]
@@ -40,14 +46,14 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(ExperienceSheet)
-class ExperienceSheetAdmin(admin.ModelAdmin):
+class ExperienceSheetAdmin(RulesModelAdmin):
     list_display = ["theme", "updated_at", "updated_by"]
     raw_id_fields = ["theme", "updated_by"]
     inlines = [AttachmentInline]
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(RulesModelAdmin):
     list_display = ["__str__", "theme", "author", "created_at", "answered_at", "hidden_at"]
     list_filter = ["answered_at", "hidden_at"]
     search_fields = ["body", "theme__title"]
@@ -55,6 +61,6 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThemeTopic)
-class ThemeTopicAdmin(admin.ModelAdmin):
+class ThemeTopicAdmin(RulesModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]

@@ -1,4 +1,4 @@
-"""The human bookstore's contributions to the shared extension points."""
+"""What the human bookstore adds to the composed pages (listed in ``portal.composition``)."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -7,8 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from community.rules import is_facilitator, is_member
 from meetings.enums import MeetingState
 
-from . import selectors, services
-from .enums import ThemeState
+from . import selectors
 from .models import PresenterRole, Question, QuestionVote, SheetAttachment, Theme, ThemeInterest
 
 
@@ -105,17 +104,7 @@ def export_personal_data(user) -> dict:
     }
 
 
-def erase_personal_data(user) -> None:
-    services.member_erase(user=user)
-
-
 def seed_demo(stdout) -> None:
     from .seed import seed_themes
 
     seed_themes(stdout)
-
-
-def meeting_cancelled(*, meeting, by) -> None:
-    """Themes placed on a cancelled meeting go back to the backlog, to be placed on another date."""
-    for theme in Theme.objects.filter(meeting=meeting, state=ThemeState.SCHEDULED).order_by("pk"):
-        services.theme_transition(theme=theme, to=ThemeState.PROPOSED, by=by, note=str(_("The meeting was cancelled.")))

@@ -97,16 +97,21 @@ def test_no_page_reachable_by_links_answers_a_server_error_for_any_role(demo):
         "member": User.objects.get(email="member@example.org"),
         "facilitator": User.objects.get(email="facilitator@example.org"),
         "editor": User.objects.get(email="editor@example.org"),
-        # The same walk in French: a translation that breaks a placeholder would fail here.
+        # The same walk in each other language: a translation that breaks a placeholder or a
+        # template would fail here.
         "facilitator in French": User.objects.get(email="facilitator@example.org"),
+        "facilitator in Portuguese": User.objects.get(email="facilitator@example.org"),
+        "editor in Spanish": User.objects.get(email="editor@example.org"),
     }
+    cookies = {"in French": "fr", "in Portuguese": "pt", "in Spanish": "es"}
     report = {}
     for role, user in people.items():
         client = Client()
         if user is not None:
             client.force_login(user)
-        if role.endswith("in French"):
-            client.cookies["django_language"] = "fr"
+        for suffix, language in cookies.items():
+            if role.endswith(suffix):
+                client.cookies["django_language"] = language
         errors, visited = _walk(client, staff=bool(user and user.is_staff))
         report[role] = errors
         # A walk that reaches almost nothing would prove nothing.

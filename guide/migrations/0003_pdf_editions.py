@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='GuideEdition',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French')], max_length=8, verbose_name='language')),
+                ('language', models.CharField(max_length=8, verbose_name='language')),
                 ('fingerprint', models.CharField(max_length=64, verbose_name='fingerprint')),
                 ('file', models.FileField(blank=True, max_length=255, upload_to=guide.models.edition_upload_to, verbose_name='file')),
                 ('size', models.PositiveBigIntegerField(default=0, verbose_name='size in bytes')),

@@ -7,9 +7,8 @@ from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from community import extensions
 from community.tests.factories import UserFactory
-from guide import hooks
+from guide import hooks, services
 from guide.enums import ContributionState, Credit
 from guide.models import Chapter, Contribution, ContributionTransition
 
@@ -70,7 +69,7 @@ def test_export_includes_contributions_with_their_review_history(member, editor)
     )
     ContributionFactory(title="Someone else's")
 
-    data = extensions.export_all(member)
+    data = hooks.export_personal_data(member)
 
     json.dumps(data)  # serialisable as the export file is
     [exported] = data["guide_contributions"]
@@ -91,7 +90,7 @@ def test_erasure_keeps_published_entries_anonymously_and_removes_the_rest(client
     other = ContributionFactory(state=S.DRAFT)
 
     author_pk = author.pk
-    extensions.call_all("erase_personal_data", author)
+    services.member_data_erase(member=author)
     author.delete()
 
     assert set(Contribution.objects.values_list("pk", flat=True)) == {published.pk, other.pk}

@@ -11,7 +11,7 @@ from community.tests.factories import UserFactory
 from guide import pdf, services
 from guide.enums import ContributionState, Credit
 from guide.models import GuideEdition
-from guide.services import contribution_transition, contributions_erase_author
+from guide.services import contribution_transition, member_data_erase
 from guide.tasks import build_guide_pdf
 
 from .factories import ChapterFactory, ContributionFactory
@@ -348,7 +348,7 @@ def test_erasing_an_author_changes_the_fingerprint_and_queues_a_build(
     before = pdf.guide_fingerprint(language="en")
 
     with django_capture_on_commit_callbacks(execute=True):
-        contributions_erase_author(user=author)
+        member_data_erase(member=author)
 
     assert pdf.guide_fingerprint(language="en") != before
     newest = GuideEdition.objects.first()

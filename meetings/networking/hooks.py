@@ -1,4 +1,4 @@
-"""Speed networking's contributions to the shared extension points (chained from ``meetings/hooks.py``)."""
+"""What speed networking adds to the composed pages (listed in ``portal.composition``)."""
 
 import random
 
@@ -94,11 +94,6 @@ def export_personal_data(user) -> dict:
         .order_by("created_at", "pk")
     ]
     return {"speed_networking": {"sessions": sessions, "people_met": people, "follow_ups": follow_ups}}
-
-
-def erase_personal_data(user) -> None:
-    """Remove the member's follow-up notes (their follow-ups go with them)."""
-    services.erase_member_notes(member=user)
 
 
 def seed_demo(stdout) -> None:

@@ -15,6 +15,9 @@ from . import draw as drawing
 from . import selectors
 from .models import Encounter, FollowUp, NetworkingSession, Participant, Seat, SessionState
 
+# Stored in place of the name of a member who deleted their account (in the site's language).
+FORMER_MEMBER = "Former member"
+
 DEFAULT_DECKS = {
     "en": [
         "Your flagship activity in one minute.",
@@ -32,6 +35,22 @@ DEFAULT_DECKS = {
         "Un outil ou une méthode que vous prêteriez à un autre centre.",
         "Qu'est-ce qui vous ferait vous appeler le mois prochain ?",
     ],
+    "pt": [
+        "A sua atividade de referência num minuto.",
+        "Um parceiro a quem gostaria de ser apresentado(a).",
+        "Um obstáculo com o qual uma ajuda lhe daria jeito.",
+        "Uma parceria que o(a) surpreendeu este ano.",
+        "Uma ferramenta ou um método que emprestaria a outro centro.",
+        "O que vos levaria a telefonar um ao outro no próximo mês?",
+    ],
+    "es": [
+        "Su actividad estrella en un minuto.",
+        "Un socio al que le gustaría que le presentaran.",
+        "Un obstáculo con el que le vendría bien una mano.",
+        "Una alianza que le sorprendió este año.",
+        "Una herramienta o un método que prestaría a otro centro.",
+        "¿Qué les haría llamarse el mes que viene?",
+    ],
 }
 
 
@@ -46,7 +65,7 @@ class Guest:
 
 
 def default_deck(language: str | None) -> list[str]:
-    """The default prompt cards in a language (English unless French is asked for)."""
+    """The default prompt cards in a language (English for a language without its own deck)."""
     code = (language or "en").split("-")[0]
     return list(DEFAULT_DECKS.get(code, DEFAULT_DECKS["en"]))
 
@@ -210,7 +229,8 @@ def session_swap(
 ) -> drawing.Quality:
     """Swap two people's places in one round (a round that has not been played yet).
 
-    Side effects: updates both seats and the stored quality counts.
+    Side effects: updates both seats and the stored quality counts; records ``by`` as the
+    session's last editor.
     """
     with transaction.atomic():
         session = NetworkingSession.objects.select_for_update().get(pk=session.pk)
@@ -233,6 +253,8 @@ def session_swap(
             raise NetworkingError(_("They already sit at the same table."))
         a.table_number, b.table_number = b.table_number, a.table_number
         Seat.objects.bulk_update([a, b], ["table_number"])
+        session.updated_by = by
+        session.save(update_fields=["updated_by", "updated_at"])
         quality = session_quality_refresh(session=session)
     return quality
 
@@ -334,7 +356,7 @@ def session_round_control(*, session: NetworkingSession, by, action: str) -> Net
     """Drive a live session: next or previous round, pause or resume the clock.
 
     Every screen reads the clock from the session, so they all agree. Moving to
-    another round starts its clock afresh.
+    another round starts its clock afresh. Records ``by`` as the session's last editor.
     """
     with transaction.atomic():
         session = NetworkingSession.objects.select_for_update().get(pk=session.pk)
@@ -362,7 +384,8 @@ def session_round_control(*, session: NetworkingSession, by, action: str) -> Net
             session.paused_at = None
         else:
             raise NetworkingError(_("Unknown action."))
-        session.save(update_fields=["current_round", "round_started_at", "paused_at", "updated_at"])
+        session.updated_by = by
+        session.save(update_fields=["current_round", "round_started_at", "paused_at", "updated_by", "updated_at"])
     return session
 
 
@@ -393,7 +416,14 @@ def follow_up_delete(*, follow_up: FollowUp, by) -> None:
     follow_up.delete()
 
 
-def erase_member_notes(*, member) -> int:
-    """Delete every follow-up a member wrote (with its note); return how many went."""
+def member_data_erase(*, member) -> int:
+    """Delete every follow-up a member wrote (with its note); return how many went.
+
+    Other members' follow-ups about this member stay theirs: the member's seats become
+    anonymous ("Former member", no centre), so those notes keep a person without a name.
+    """
     deleted, _detail = FollowUp.objects.filter(author=member).delete()
+    Participant.objects.filter(member=member).update(
+        member=None, guest_name=FORMER_MEMBER, organisation=None, organisation_name=""
+    )
     return deleted

@@ -1,4 +1,4 @@
-"""Contributions of reminders to the meeting page (to be called from ``meetings.hooks``)."""
+"""What reminders add to the composed pages (listed in ``portal.composition``)."""
 
 from community.rules import is_facilitator
 
@@ -48,8 +48,9 @@ def seed_demo(stdout) -> None:
     from django.db.models import Exists, OuterRef
     from django.utils import timezone
 
-    from ..enums import MeetingState, RSVPResponse
-    from ..models import RSVP, Meeting
+    from meetings.enums import MeetingState, RSVPResponse
+    from meetings.models import RSVP, Meeting
+
     from .enums import DeliveryKind, DeliveryStatus
     from .models import Delivery, default_offsets
 

@@ -5,7 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Meeting
+from meetings.models import Meeting
+
 from .enums import DeliveryKind, DeliveryStatus
 
 __all__ = ["Delivery", "ReminderSettings"]

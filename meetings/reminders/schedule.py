@@ -19,13 +19,17 @@ HOUR = 60
 DAY = 24 * HOUR
 WEEK = 7 * DAY
 
-# Facilitators may write units in English or French, singular or plural, or abbreviated.
+# Facilitators may write units in any language of the site, singular or plural, or abbreviated:
+# the form shows the saved delays back in the reader's language ("2 dias", "2 días"), so each
+# language's words must read back.
 _UNITS = {
     "m": MINUTE,
     "min": MINUTE,
     "mins": MINUTE,
     "minute": MINUTE,
     "minutes": MINUTE,
+    "minuto": MINUTE,
+    "minutos": MINUTE,
     "h": HOUR,
     "hr": HOUR,
     "hrs": HOUR,
@@ -33,17 +37,25 @@ _UNITS = {
     "hours": HOUR,
     "heure": HOUR,
     "heures": HOUR,
+    "hora": HOUR,
+    "horas": HOUR,
     "d": DAY,
     "day": DAY,
     "days": DAY,
     "j": DAY,
     "jour": DAY,
     "jours": DAY,
+    "dia": DAY,
+    "dias": DAY,
+    "día": DAY,
+    "días": DAY,
     "w": WEEK,
     "week": WEEK,
     "weeks": WEEK,
     "semaine": WEEK,
     "semaines": WEEK,
+    "semana": WEEK,
+    "semanas": WEEK,
 }
 _PART = re.compile(r"^(\d{1,4})\s*([^\d\s]+)$")
 
@@ -58,7 +70,7 @@ def parse_offsets(text: str) -> list[int]:
     An empty text means no reminders. Raises ``ValidationError`` naming the part it could not read.
     """
     minutes = set()
-    for raw in re.split(r"[,;]|\s+(?:and|et)\s+", text.strip()):
+    for raw in re.split(r"[,;]|\s+(?:and|et|e|y)\s+", text.strip()):
         part = raw.strip().lower()
         if not part:
             continue

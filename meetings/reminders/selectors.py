@@ -6,7 +6,8 @@ from datetime import datetime
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from ..enums import MeetingState
+from meetings.enums import MeetingState
+
 from . import schedule
 from .enums import OPEN_STATUSES, DeliveryKind, DeliveryStatus
 from .models import Delivery

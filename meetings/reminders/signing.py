@@ -8,8 +8,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
-from ..enums import MeetingState, RSVPResponse
-from ..models import Meeting
+from meetings.enums import MeetingState, RSVPResponse
+from meetings.models import Meeting
 
 SALT = "meetings.reminders.rsvp"
 # The answers a link may give; the waiting list is the outcome of "going" to a full meeting, not a choice.

@@ -9,7 +9,8 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from ..models import Meeting
+from meetings.models import Meeting
+
 from . import services
 
 # Seconds a send task works before leaving the rest to the next one (well under the soft time limit).

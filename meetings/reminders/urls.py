@@ -1,4 +1,4 @@
-# Included from meetings/urls.py, so the names live in the "meetings" namespace.
+# Included in the "meetings" namespace by config/urls.py (names such as "meetings:reminders").
 from django.urls import path
 
 from . import views

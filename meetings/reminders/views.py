@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from community.access import facilitator_required
+from meetings.enums import RSVPResponse
+from meetings.models import RSVP, Meeting
 
-from ..enums import RSVPResponse
-from ..models import RSVP, Meeting
 from . import schedule, selectors, services
 from .forms import ReminderOffsetsForm
 from .signing import LINK_RESPONSES, ExpiredLink, InvalidLink, rsvp_link_check

@@ -5,8 +5,6 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from meetings.tests.factories import ResourceFactory, draft_meeting
-from themes.models import ExperienceSheet, SheetAttachment
-from themes.tests.factories import ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -51,15 +49,3 @@ def test_resource_without_file_or_unknown_answers_404(member_client):
 
     assert member_client.get(reverse("meetings:resource_file", args=[link_only.pk])).status_code == 404
     assert member_client.get(reverse("meetings:resource_file", args=[999999])).status_code == 404
-
-
-@pytest.mark.parametrize(("role", "status"), [("visitor", 302), ("pending", 302), ("member", 200)])
-def test_sheet_file_is_for_members(client_for, role, status):
-    sheet = ExperienceSheet.objects.create(theme=ThemeFactory())
-    attachment = SheetAttachment(sheet=sheet, title="Consent form")
-    attachment.file.save("consent.pdf", ContentFile(PDF), save=True)
-
-    response = client_for(role).get(attachment.href)
-
-    assert attachment.href == reverse("themes:attachment_file", args=[attachment.pk])
-    assert response.status_code == status

@@ -8,12 +8,12 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from community import extensions
 from community.tests.factories import UserFactory
-from meetings import hooks, services
+from meetings import hooks, services, slots
 from meetings.enums import AgendaKind, MeetingState, RSVPResponse
 from meetings.models import RSVP, AgendaItem, Attendance, Meeting, Minutes, Resource
 from meetings.tests.factories import MeetingFactory, ResourceFactory, RSVPFactory, past_meeting
+from meetings.tests.sample_extension import hooks as sample
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_export_includes_rsvps_attendance_and_resources(member):
     RSVPFactory(meeting=meeting, member=member)
     Attendance.objects.create(meeting=meeting, member=member)
     ResourceFactory(meeting=meeting, added_by=member, title="Charter", url="https://example.org/c")
-    data = extensions.export_all(member)["meetings"]
+    data = hooks.export_personal_data(member)["meetings"]
     assert [(r["meeting"], r["response"]) for r in data["rsvps"]] == [("Autumn meeting", "going")]
     assert data["attendance"] == [{"meeting": "Autumn meeting", "starts_at": "2025-10-15T12:00:00+00:00"}]
     assert [(r["title"], r["url"]) for r in data["resources"]] == [("Charter", "https://example.org/c")]
@@ -70,7 +70,7 @@ def test_erase_keeps_resources_and_minutes_credited_to_a_former_member(member, f
     resource = ResourceFactory(meeting=meeting, added_by=member, title="Kept tool")
     Attendance.objects.create(meeting=meeting, member=member)
 
-    extensions.call_all("erase_personal_data", member)
+    services.member_data_erase(member=member)
     member.delete()
 
     resource.refresh_from_db()
@@ -92,7 +92,7 @@ def test_erase_frees_the_place_for_the_waiting_list(member):
     services.rsvp_set(meeting=meeting, member=member, response=RSVPResponse.GOING)
     waiting = UserFactory()
     services.rsvp_set(meeting=meeting, member=waiting, response=RSVPResponse.WAITLISTED)
-    hooks.erase_personal_data(member)
+    services.member_data_erase(member=member)
     assert list(RSVP.objects.values_list("member_id", "response")) == [(waiting.pk, RSVPResponse.GOING)]
 
 
@@ -148,7 +148,9 @@ def test_seed_demo_every_two_months_since_october_2020_and_idempotent():
 
 
 def test_meeting_page_renders_sections_from_other_apps(member_client, member, monkeypatch):
-    monkeypatch.setattr(extensions, "HOOK_APPS", (*extensions.HOOK_APPS, "meetings.tests.sample_extension"))
+    # What portal.composition hands the page at start-up, plus a sample section of our own.
+    composed = slots.meeting_sections
+    monkeypatch.setattr(slots, "meeting_sections", lambda m, v: [*composed(m, v), *sample.meeting_sections(m, v)])
     meeting = MeetingFactory(title="June meeting")
     html = member_client.get(reverse("meetings:detail", args=[meeting.pk])).content.decode()
     assert f"<section class='sample-section'>Themes chosen by {member.display_name} for June meeting</section>" in html
@@ -162,22 +164,3 @@ def test_seed_demo_leaves_slots_that_already_hold_a_meeting():
     hooks.seed_demo(io.StringIO())
     upcoming = Meeting.objects.filter(starts_at__gt=timezone.now()).order_by("starts_at")
     assert list(upcoming) == [own]
-
-
-def test_seed_demo_records_the_reminders_sent_before_past_meetings():
-    from meetings.models import Delivery
-    from meetings.reminders.selectors import reminder_summary
-
-    UserFactory.create_batch(12)
-    UserFactory(groups=["Facilitators"])
-    hooks.seed_demo(io.StringIO())
-    past = Meeting.objects.filter(starts_at__lt=timezone.now()).order_by("-starts_at").first()
-    coming = Meeting.objects.filter(starts_at__gt=timezone.now()).first()
-    answered = RSVP.objects.filter(meeting=past, response__in=["going", "maybe"]).count()
-    assert Delivery.objects.filter(meeting=past, status="sent").count() == 2 * answered
-    assert not Delivery.objects.filter(meeting=coming).exists()
-    lines = reminder_summary(meeting=past)["reminders"]
-    assert [(line.offset, line.counts.sent) for line in lines] == [(10080, answered), (1440, answered)]
-    total = Delivery.objects.count()
-    hooks.seed_demo(io.StringIO())
-    assert Delivery.objects.count() == total

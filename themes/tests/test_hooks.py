@@ -6,7 +6,6 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 
-from community import extensions
 from community.tests.factories import UserFactory
 from community.tests.factories import facilitator as make_facilitator
 from meetings.enums import AgendaKind, MeetingState
@@ -35,9 +34,7 @@ def test_meeting_sections_show_the_themes_with_presenters_and_sheets(member):
     services.theme_transition(theme=theme, to=ThemeState.SCHEDULED, by=make_facilitator(), meeting=meeting)
     ThemeFactory(title="Elsewhere")
 
-    sections = [
-        s for s in extensions.collect("meeting_sections", meeting, member) if s["template"].startswith("themes/")
-    ]
+    sections = [s for s in hooks.meeting_sections(meeting, member) if s["template"].startswith("themes/")]
 
     assert [s["template"] for s in sections] == ["themes/includes/_meeting_section.html"]
     assert [t.title for t in sections[0]["themes"]] == ["Gamified speed networking"]
@@ -123,7 +120,7 @@ def test_export_contains_the_members_theme_data(member):
     services.question_ask(theme=theme, author=member, body="Why?")
     QuestionVote.objects.create(question=QuestionFactory(theme=other), member=member)
 
-    data = extensions.export_all(member)["themes"]
+    data = hooks.export_personal_data(member)["themes"]
 
     assert [(t["title"], t["topics"]) for t in data["proposed"]] == [("Mine", ["GDPR"])]
     assert [i["theme"] for i in data["interest"]] == ["Theirs"]
@@ -146,7 +143,7 @@ def test_erasing_a_member_keeps_themes_and_questions_credited_to_a_former_member
     presenter(past, member)
     services.theme_set_interest(theme=upcoming, member=member, interested=True)
 
-    extensions.call_all("erase_personal_data", member)
+    services.member_data_erase(member=member)
     member.delete()
 
     theme.refresh_from_db()

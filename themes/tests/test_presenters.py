@@ -10,7 +10,7 @@ from meetings.models import AgendaItem
 from themes import services
 from themes.enums import PresenterStatus, ThemeState
 from themes.models import PresenterRole
-from themes.services import ThemeError
+from themes.services import ThemeError, presenters
 from themes.tests.factories import MeetingFactory, ThemeFactory, presenter
 
 pytestmark = pytest.mark.django_db
@@ -245,6 +245,6 @@ def test_a_stale_view_of_the_slots_still_cannot_add_a_third_presenter():
     presenter(theme, slot=1), presenter(theme, slot=2)
 
     with pytest.raises(ThemeError, match="already has two presenters"):
-        services._take_slot(theme=theme, member=UserFactory(), roles=[], status=PresenterStatus.VOLUNTEERED)
+        presenters._take_slot(theme=theme, member=UserFactory(), roles=[], status=PresenterStatus.VOLUNTEERED)
 
     assert PresenterRole.objects.filter(theme=theme).count() == 2

@@ -257,7 +257,7 @@ def test_export_and_erase_personal_data(meeting, make_session):
         (mate.member.display_name, "partnership", "Joint fair")
     ]
 
-    hooks.erase_personal_data(me)
+    services.member_data_erase(member=me)
 
     assert FollowUp.objects.filter(author=me).count() == 0
 

@@ -91,6 +91,21 @@ def test_set_up_form_ticks_members_going_and_offers_the_default_deck(facilitator
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "first_card"),
+    [("pt", "A sua atividade de referência num minuto."), ("es", "Su actividad estrella en un minuto.")],
+)
+def test_set_up_form_offers_the_default_deck_in_the_facilitators_language(
+    facilitator_client, facilitator, meeting, language, first_card
+):
+    facilitator.preferred_language = language
+    facilitator.save(update_fields=["preferred_language"])
+
+    response = facilitator_client.get(f"/meetings/{meeting.pk}/networking/")
+
+    assert response.context["form"].initial["prompts"].splitlines()[0] == first_card
+
+
 def test_facilitator_sets_up_a_session_with_members_and_guests(facilitator_client, facilitator, meeting):
     going = going_members(meeting, 3)
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from community.tests.factories import UserFactory
 from meetings.enums import MeetingState, RSVPResponse
-from meetings.models import Delivery
 from meetings.reminders import services
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
+from meetings.reminders.models import Delivery
 from meetings.reminders.tasks import send_meeting_change_notice
 
 from .factories import MeetingFactory, RSVPFactory

@@ -13,9 +13,9 @@ from django.utils import timezone
 from community.enums import MemberState
 from community.tests.factories import UserFactory
 from meetings.enums import MeetingState, RSVPResponse
-from meetings.models import Delivery, ReminderSettings
 from meetings.reminders import services
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
+from meetings.reminders.models import Delivery, ReminderSettings
 
 from .factories import AgendaItemFactory, MeetingFactory, RSVPFactory
 

@@ -2,6 +2,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from meetings.reminders import schedule
 from meetings.reminders.schedule import Moment
@@ -93,3 +94,26 @@ def test_beat_runs_the_dispatch_every_few_minutes(settings):
     assert entry["schedule"] == 300.0
     assert entry["options"]["expire_seconds"] < entry["schedule"]
     assert settings.REMINDER_CLAIM_TIMEOUT_MINUTES * 60 > 2 * 120  # longer than a send task may run
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", "14 jours, 2 jours, 25 heures, 1 heure, 90 minutes"),
+        ("pt", "14 dias, 2 dias, 25 horas, 1 hora, 90 minutos"),
+        ("es", "14 días, 2 días, 25 horas, 1 hora, 90 minutos"),
+    ],
+)
+def test_format_offsets_in_each_language_reads_back_as_the_same_list(language, expected):
+    offsets = [20160, 2880, 1500, 60, 90]
+
+    with translation.override(language):
+        text = schedule.format_offsets(offsets)
+
+    assert text == expected
+    assert schedule.parse_offsets(text) == sorted(offsets, reverse=True)
+
+
+def test_parse_offsets_reads_portuguese_and_spanish_joined_by_their_and():
+    assert schedule.parse_offsets("1 semana, 2 dias e 3 horas") == [10080, 2880, 180]
+    assert schedule.parse_offsets("2 semanas y 1 día, 30 minutos") == [20160, 1440, 30]

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from community.tests.factories import UserFactory, facilitator
 from meetings.enums import MeetingState
-from meetings.models import Delivery, ReminderSettings
 from meetings.reminders import hooks
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
+from meetings.reminders.models import Delivery, ReminderSettings
 
 from .factories import MeetingFactory
 

@@ -20,9 +20,9 @@ from django.utils import timezone
 from community.tests.factories import UserFactory
 from config.celery import app
 from meetings.enums import MeetingState, RSVPResponse
-from meetings.models import Delivery
 from meetings.reminders import services
 from meetings.reminders.enums import DeliveryStatus
+from meetings.reminders.models import Delivery
 from meetings.reminders.tasks import dispatch_reminders
 
 from .factories import MeetingFactory, RSVPFactory

@@ -1,0 +1,32 @@
+"""What the apps built on community add to its pages: set once at start-up by the composition app.
+
+``community`` is the bottom app and imports none of the others, yet a profile page shows
+their sections, the export holds their data and deleting an account erases it.
+``portal.apps.PortalConfig.ready`` calls ``fill`` with the composed functions of
+``portal.composition``; until then (community on its own) they add nothing.
+"""
+
+from collections.abc import Callable
+
+
+def _no_sections(member, viewer) -> list[dict]:
+    return []
+
+
+def _no_data(user) -> dict:
+    return {}
+
+
+def _nothing(user) -> None:
+    return None
+
+
+profile_sections: Callable[..., list[dict]] = _no_sections
+export_personal_data: Callable[..., dict] = _no_data
+erase_personal_data: Callable[..., None] = _nothing
+
+
+def fill(*, profile_sections_of, export_of, erase_of) -> None:
+    """Hand community the composed functions (called from ``PortalConfig.ready``)."""
+    global profile_sections, export_personal_data, erase_personal_data
+    profile_sections, export_personal_data, erase_personal_data = profile_sections_of, export_of, erase_of

@@ -1,0 +1,171 @@
+"""The meetings list, a meeting's page, creating, editing, publishing, cancelling, answering."""
+
+import zoneinfo
+from datetime import time
+
+import rules
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from community.access import facilitator_required, member_required
+
+from .. import selectors, services, slots
+from ..enums import MeetingState, RSVPResponse
+from ..forms import (
+    CancelForm,
+    MeetingForm,
+    ResourceForm,
+)
+from ..models import Meeting
+from .common import _back, _form_error
+
+PAST_PER_PAGE = 12
+
+
+@member_required
+@require_GET
+def meeting_list(request):
+    upcoming, past = selectors.meeting_lists(request.user)
+    page = Paginator(past, PAST_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "upcoming": list(upcoming),
+            "past_page": page,
+            "past": page.object_list,
+            "feed_url": services.calendar_feed_url(member=request.user),
+        },
+    )
+
+
+@facilitator_required
+def meeting_create(request):
+    now = timezone.now()
+    if request.method == "POST":
+        form = MeetingForm(request.POST, now=now)
+        if form.is_valid():
+            try:
+                meeting = services.meeting_create(by=request.user, now=now, **form.service_kwargs())
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(
+                    request, _("Meeting saved as a draft with the standard agenda. Publish it when ready.")
+                )
+                return redirect("meetings:detail", pk=meeting.pk)
+    else:
+        form = MeetingForm(initial=_suggested_initial(request.user, now), now=now)
+    return render(request, "meetings/form.html", {"form": form, "meeting": None})
+
+
+def _suggested_initial(user, now) -> dict:
+    last = Meeting.objects.exclude(state=MeetingState.CANCELLED).order_by("-starts_at").first()
+    if last is None:
+        last = Meeting.objects.order_by("-starts_at").first()
+    suggested = services.suggested_start(last=last, now=now)
+    if suggested is None:
+        return {"time_zone": user.time_zone or "UTC", "start_time": time(14, 0), "end_time": time(16, 0)}
+    zone = zoneinfo.ZoneInfo(last.time_zone)
+    end = (suggested + (last.ends_at - last.starts_at)).astimezone(zone)
+    return {
+        "title": _("Bimonthly meeting"),
+        "date": suggested.date(),
+        "start_time": suggested.time(),
+        "end_time": end.time(),
+        "time_zone": last.time_zone,
+        "online_url": last.online_url,
+        "place": last.place,
+        "capacity": last.capacity,
+    }
+
+
+@member_required
+@require_GET
+def meeting_detail(request, pk: int):
+    context = selectors.meeting_page(pk=pk, user=request.user)
+    context["sections"] = slots.meeting_sections(context["meeting"], request.user)
+    context["resource_form"] = ResourceForm()
+    return render(request, "meetings/detail.html", context)
+
+
+@facilitator_required
+def meeting_edit(request, pk: int):
+    meeting = selectors.meeting_for_edit(pk=pk)
+    if not rules.has_perm("meetings.edit_meeting", request.user, meeting):
+        raise Http404
+    if request.method == "POST":
+        form = MeetingForm(request.POST, meeting=meeting)
+        if form.is_valid():
+            try:
+                services.meeting_update(meeting=meeting, by=request.user, **form.service_kwargs())
+            except ValidationError as error:
+                form.add_service_error(error)
+            else:
+                messages.success(request, _("Meeting updated."))
+                return redirect("meetings:detail", pk=meeting.pk)
+    else:
+        form = MeetingForm(meeting=meeting)
+    return render(request, "meetings/form.html", {"form": form, "meeting": meeting})
+
+
+@facilitator_required
+@require_POST
+def meeting_publish(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.meeting_publish(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The meeting is published: members can see it and answer."))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@facilitator_required
+def meeting_cancel(request, pk: int):
+    meeting = get_object_or_404(Meeting, pk=pk)
+    if not rules.has_perm("meetings.cancel_meeting", request.user, meeting):
+        raise Http404
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, reason=form.cleaned_data["reason"], by=request.user)
+        except ValidationError as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("The meeting is cancelled."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "meetings/cancel.html", {"form": form, "meeting": meeting})
+
+
+@member_required
+@require_POST
+def rsvp(request, pk: int):
+    meeting = get_object_or_404(selectors.visible_meetings(request.user), pk=pk)
+    back = _back(request, meeting.get_absolute_url())
+    response = request.POST.get("response", "")
+    if response not in RSVPResponse.values:
+        messages.error(request, _("Choose going, maybe or not going."))
+        return redirect(back)
+    try:
+        answer = services.rsvp_set(meeting=meeting, member=request.user, response=response)
+    except services.RSVPRefused as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            {
+                RSVPResponse.GOING: _("You are going. See you there!"),
+                RSVPResponse.MAYBE: _("Answer saved: maybe."),
+                RSVPResponse.NOT_GOING: _("Answer saved: not going."),
+                RSVPResponse.WAITLISTED: _("You are on the waiting list: you will get a place as soon as one frees."),
+            }[answer.response],
+        )
+    return redirect(back)

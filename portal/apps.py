@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    """The composed pages (dashboard, search) and the composition of the shared ones.
+
+    The top app: it imports the others, none imports it (config/tests/test_import_graph.py).
+    """
+
+    name = "portal"
+    verbose_name = _("Portal")
+
+    def ready(self):
+        from community import slots as community_slots
+        from meetings import slots as meetings_slots
+
+        from . import composition
+
+        community_slots.fill(
+            profile_sections_of=composition.profile_sections,
+            export_of=composition.export_personal_data,
+            erase_of=composition.erase_personal_data,
+        )
+        meetings_slots.fill(meeting_sections_of=composition.meeting_sections)

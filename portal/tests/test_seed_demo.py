@@ -1,0 +1,74 @@
+import io
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from community.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def _row_counts() -> dict:
+    counts = {}
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            if table.startswith(("django_session", "django_celery_beat")):
+                continue
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def test_seed_demo_creates_demo_accounts_and_twice_changes_nothing():
+    call_command("seed_demo", stdout=io.StringIO())
+    first = _row_counts()
+    call_command("seed_demo", stdout=io.StringIO())
+
+    assert _row_counts() == first
+    for email in ("facilitator@example.org", "editor@example.org", "member@example.org"):
+        assert authenticate(email=email, password="keep-in-pact-demo") == User.objects.get(email=email)
+    assert set(User.objects.get(email="facilitator@example.org").groups.values_list("name", flat=True)) == {
+        "Facilitators"
+    }
+    assert set(User.objects.get(email="editor@example.org").groups.values_list("name", flat=True)) == {"Guide editors"}
+
+
+def test_seed_demo_refused_where_not_allowed(settings):
+    settings.SEED_DEMO_ALLOWED = False
+
+    with pytest.raises(CommandError):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert User.objects.count() == 0
+
+
+def test_demo_facilitator_and_editor_get_the_documented_authenticator_secret():
+    from allauth.mfa.models import Authenticator
+
+    from community import twofactor
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    for email in ("facilitator@example.org", "editor@example.org"):
+        user = User.objects.get(email=email)
+        assert twofactor.totp_secret_of(user) == "KEEPINPACTDEMOTOTPSECRET"
+        assert Authenticator.objects.filter(user=user).count() == 1
+    assert twofactor.totp_secret_of(User.objects.get(email="member@example.org")) is None
+
+
+def test_demo_totp_prints_the_current_code():
+    from community import twofactor
+
+    before = twofactor.totp_code(twofactor.DEMO_TOTP_SECRET)
+    out = io.StringIO()
+    call_command("demo_totp", stdout=out)
+    after = twofactor.totp_code(twofactor.DEMO_TOTP_SECRET)
+
+    lines = out.getvalue().splitlines()
+    # The code of the 30-second step the command ran in (a step may end in between).
+    printed = [line.split("  ")[0].split(": ") for line in lines]
+    assert [email for email, _code in printed] == ["facilitator@example.org", "editor@example.org"]
+    assert {code for _email, code in printed} <= {before, after}
+    assert "otpauth://totp/Keep%20in%20Pact:facilitator%40example.org?secret=KEEPINPACTDEMOTOTPSECRET" in lines[0]

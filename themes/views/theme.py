@@ -1,0 +1,194 @@
+"""The themes list and a theme's page; proposing, editing, interest, state changes, placing on a meeting."""
+
+import rules
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from community.access import facilitator_required, member_required
+
+from .. import selectors, services
+from ..enums import OPEN_STATES, ThemeState
+from ..filters import ThemeFilter
+from ..forms import (
+    QuestionForm,
+    ScheduleForm,
+    ThemeForm,
+    ThemeProposeForm,
+    TransitionForm,
+)
+from ..models import Theme
+from .common import PAGE_SIZE, _back, _is_htmx, _theme
+
+
+@member_required
+def theme_list(request):
+    filterset = ThemeFilter(request.GET, queryset=selectors.theme_backlog(user=request.user))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "themes/list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "topics": selectors.topics_in_use(),
+            "querystring": querystring.urlencode(),
+            "filtered": filterset.is_filtered,
+            "open_states": OPEN_STATES,
+            "here": request.get_full_path(),
+        },
+    )
+
+
+@member_required
+def theme_create(request):
+    form = ThemeProposeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        theme = services.theme_propose(
+            proposer=request.user,
+            title=data["title"],
+            summary=data["summary"],
+            reason=data["reason"],
+            topics=data["topics"],
+            can_present=data["can_present"],
+            pitch=data["pitch"],
+        )
+        messages.success(request, _("Your theme is in the backlog. Members can now show interest."))
+        return _back(theme)
+    return render(request, "themes/form.html", {"form": form, "creating": True})
+
+
+@member_required
+def theme_detail(request, pk: int):
+    return render(request, "themes/detail.html", _detail_context(request, pk))
+
+
+def _detail_context(request, pk: int, question_form: QuestionForm | None = None) -> dict:
+    try:
+        context = selectors.theme_page(pk=pk, user=request.user)
+    except Theme.DoesNotExist as exc:
+        raise Http404 from exc
+    context["question_form"] = question_form or QuestionForm()
+    return context
+
+
+@member_required
+def theme_edit(request, pk: int):
+    theme = get_object_or_404(Theme.objects.prefetch_related("topics"), pk=pk)
+    if not rules.has_perm("themes.edit_theme", request.user, theme):
+        raise Http404
+    form = ThemeForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.theme_update(
+            theme=theme,
+            by=request.user,
+            title=data["title"],
+            summary=data["summary"],
+            reason=data["reason"],
+            topics=data["topics"],
+        )
+        messages.success(request, _("Theme saved."))
+        return _back(theme)
+    return render(request, "themes/form.html", {"form": form, "theme": theme, "creating": False})
+
+
+@member_required
+@require_POST
+def theme_interest(request, pk: int):
+    """Say or take back interest. Sends the wanted state, so a double submit counts once."""
+    theme = _theme(pk)
+    interested = request.POST.get("interested") == "1"
+    try:
+        count = services.theme_set_interest(theme=theme, member=request.user, interested=interested)
+    except services.ThemeError as error:
+        if _is_htmx(request):
+            count, interested = theme.interests.count(), theme.interests.filter(member=request.user).exists()
+        else:
+            messages.error(request, str(error))
+            return _back(theme)
+    next_url = request.POST.get("next", "")
+    if _is_htmx(request):
+        theme.interest_count, theme.is_interested = count, interested
+        return render(request, "themes/includes/_interest.html", {"theme": theme, "next": next_url})
+    if interested:
+        messages.success(request, _("Noted: you are interested in this theme."))
+    if next_url.startswith("/themes/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
+        return redirect(next_url)
+    return _back(theme)
+
+
+TRANSITION_TEXTS = {
+    ThemeState.WITHDRAWN: (
+        gettext_lazy("Withdraw this theme"),
+        gettext_lazy("It leaves the backlog. Members who showed interest are told."),
+    ),
+    ThemeState.DECLINED: (
+        gettext_lazy("Decline this theme"),
+        gettext_lazy("The proposer and interested members are told why."),
+    ),
+    ThemeState.PROPOSED: (
+        gettext_lazy("Take this theme off its meeting"),
+        gettext_lazy("The meeting's human bookstore item is emptied."),
+    ),
+    ThemeState.PRESENTED: (gettext_lazy("Mark as presented"), gettext_lazy("The session took place.")),
+    ThemeState.ARCHIVED: (
+        gettext_lazy("Archive this theme"),
+        gettext_lazy("It stays readable, but takes no more changes."),
+    ),
+}
+
+
+@member_required
+def theme_transition(request, pk: int, to: str):
+    theme = _theme(pk)
+    if to not in TRANSITION_TEXTS or to not in services.allowed_moves(theme=theme, user=request.user):
+        raise Http404
+    form = TransitionForm(request.POST or None, to=to)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.theme_transition(theme=theme, to=to, by=request.user, note=form.cleaned_data["note"])
+        except services.ThemeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The theme is now “%(state)s”.") % {"state": ThemeState(to).label})
+            return _back(theme)
+    heading, explanation = TRANSITION_TEXTS[to]
+    return render(
+        request,
+        "themes/transition.html",
+        {"theme": theme, "form": form, "to": to, "heading": heading, "explanation": explanation},
+    )
+
+
+@facilitator_required
+def theme_schedule(request, pk: int):
+    theme = _theme(pk)
+    if ThemeState.SCHEDULED not in services.allowed_moves(theme=theme, user=request.user):
+        raise Http404
+    meetings = services.schedulable_meetings()
+    if theme.meeting_id:
+        meetings = meetings.exclude(pk=theme.meeting_id)
+    form = ScheduleForm(request.POST or None, meetings=meetings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.theme_transition(
+                theme=theme, to=ThemeState.SCHEDULED, by=request.user, meeting=form.cleaned_data["meeting"]
+            )
+        except services.ThemeError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, _("The theme is placed on “%(meeting)s”.") % {"meeting": form.cleaned_data["meeting"]}
+            )
+            return _back(theme)
+    return render(request, "themes/schedule.html", {"theme": theme, "form": form, "has_meetings": meetings.exists()})
