@@ -18,7 +18,7 @@ from . import services
 from .diff import side_by_side
 from .enums import ContributionState
 from .forms import TransitionCommentForm
-from .models import Chapter, Contribution, ContributionTransition, GuideEdition
+from .models import Chapter, Contribution, ContributionTransition
 
 STALE_MESSAGE = _(
     "Another editor changed this entry while you were editing it. Your changes were not saved: "
@@ -307,18 +307,3 @@ class ChapterAdmin(RulesModelAdmin):
     @admin.display(description=_("entries"), ordering="entry_count")
     def entries(self, obj):
         return obj.entry_count
-
-
-@admin.register(GuideEdition)
-class GuideEditionAdmin(admin.ModelAdmin):
-    """The log of the PDF builds; built by the workers only."""
-
-    list_display = ("built_at", "language", "page_count", "entry_count", "duration", "size", "file")
-    list_filter = ("language",)
-    ordering = ("-built_at", "-pk")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
