@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -91,6 +92,10 @@ class User(AbstractUser):
     notify_meeting_changes = models.BooleanField(_("meeting changes and cancellations"), default=True)
     notify_theme_updates = models.BooleanField(_("updates on themes I follow"), default=True)
     notify_guide_updates = models.BooleanField(_("review updates on my guide contributions"), default=True)
+
+    # What the directory shows of the member, kept current by the database on every write
+    # (centre, expertise and privacy choices included); empty while not listed.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = MemberManager()
 

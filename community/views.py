@@ -1,5 +1,6 @@
 import json
 
+import rules
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
@@ -192,6 +193,7 @@ def pending(request):
             "page": page,
             "unlisted": selectors.members_with_unlisted_centre()[:50],
             "centres": Organisation.objects.order_by("name"),
+            "can_add_centre": rules.has_perm("community.manage_centres_in_admin", request.user),
         },
     )
 

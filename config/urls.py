@@ -8,6 +8,7 @@ from community import views as community_views
 from meetings import urls as meetings_urls
 from meetings.reminders import urls as reminders_urls
 from portal import views as portal_views
+from search import views as search_views
 
 from .health import healthz
 
@@ -30,7 +31,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
-    path("search/", portal_views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("members/", include("community.urls")),
     path("meetings/", include((meetings_patterns, "meetings"))),
     path("themes/", include("themes.urls")),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "meetings.networking",
     "guide",
     "portal",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -225,13 +225,13 @@ def test_guide_editor_sees_no_draft_meeting_on_the_site(editor_client):
     draft = draft_meeting(title="Partnership draft")
 
     listing = editor_client.get(reverse("meetings:list"))
-    search = editor_client.get(reverse("search"), {"q": "Partnership"})
+    search = editor_client.get(reverse("search"), {"q": "Partnership", "kind": "meetings"})
     detail = editor_client.get(reverse("meetings:detail", args=[draft.pk]))
     ical = editor_client.get(reverse("meetings:ical", args=[draft.pk]))
 
     assert [m.pk for m in listing.context["upcoming"]] == [published.pk]
     assert "Partnership draft" not in listing.content.decode()
-    meetings_found = [item["title"] for item in search.context["groups"].get("Meetings", [])]
+    meetings_found = [result.title for result in search.context["page"].object_list]
     assert meetings_found == ["Partnership meeting"]
     assert "Partnership draft" not in search.content.decode()
     assert (detail.status_code, ical.status_code) == (404, 404)
