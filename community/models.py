@@ -14,6 +14,9 @@ from taggit.managers import TaggableManager
 from .enums import AuditKind, MemberState, NotificationKind
 from .languages import LANGUAGES, language_name
 
+# Where member photos are stored (in the storage, under unguessable names).
+PHOTO_FOLDER = "members/photos/"
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -75,7 +78,7 @@ class User(AbstractUser):
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)
     bio = models.TextField(_("short bio"), max_length=3000, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="members/photos/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to=PHOTO_FOLDER, blank=True)
     expertise = TaggableManager(
         verbose_name=_("areas of expertise"), blank=True, help_text=_("Separate areas with commas.")
     )
@@ -114,6 +117,13 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("community:profile", kwargs={"username": self.username})
+
+    @property
+    def photo_url(self) -> str:
+        """Where pages show the photo: a view that applies the privacy choice, not the storage URL."""
+        if not self.photo:
+            return ""
+        return reverse("community:photo", kwargs={"name": self.photo.name.rsplit("/", 1)[-1]})
 
     @property
     def is_approved(self) -> bool:
