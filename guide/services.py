@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.rules import is_guide_editor, is_member
 
+from .cache import guide_changed
 from .enums import EDITABLE_STATES, Actor, ContributionState, Credit
 from .models import Chapter, Contribution, ContributionTransition
 from .pdf import prebuild_in_background
@@ -253,6 +254,7 @@ def member_data_erase(*, member) -> None:
         Contribution.history.filter(id__in=removed).delete()
         kept = list(mine.values_list("pk", flat=True))
         Contribution.objects.filter(pk__in=kept).update(author=None, credit=Credit.ANONYMOUS)
+        guide_changed()  # a queryset update sends no save signal: the published credits changed
         Contribution.history.filter(id__in=kept).update(author=None, credit=Credit.ANONYMOUS)
         Contribution.history.filter(history_user=member).update(history_user=None)
 
