@@ -3,7 +3,8 @@
 import difflib
 from datetime import datetime, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -47,8 +48,19 @@ def meeting_lists(user: User, *, now: datetime | None = None) -> tuple[QuerySet[
     return upcoming, past
 
 
+# The meeting page names at most this many people per list; the counts say how many in all and
+# facilitators follow a link to the paged list of every answer.
+PEOPLE_SHOWN = 24
+
+
 def meeting_for_page(*, pk: int, user: User) -> Meeting:
-    """A meeting with its agenda (leads, minutes), answers, attendance and resources; 404 if hidden."""
+    """A meeting with its agenda (leads, minutes) and resources; 404 if hidden.
+
+    Answers and attendance are not loaded: ``rsvp_summary`` and ``attendance_summary`` count
+    them in the database and fetch only the few people the page names. ``going_ids`` and
+    ``attendee_ids`` hold the viewer alone (when they answered going or attended), which is
+    all the permission rules ask of them on this page.
+    """
     agenda = (
         AgendaItem.objects.order_by("position", "pk")
         .select_related("minutes")
@@ -59,22 +71,18 @@ def meeting_for_page(*, pk: int, user: User) -> Meeting:
     meeting = get_object_or_404(
         visible_meetings(user)
         .select_related("created_by", "cancelled_by", "minutes_published_by")
+        .annotate(
+            viewer_going=Exists(RSVP.objects.filter(meeting=OuterRef("pk"), member=user, response=RSVPResponse.GOING)),
+            viewer_attended=Exists(Attendance.objects.filter(meeting=OuterRef("pk"), member=user)),
+        )
         .prefetch_related(
             Prefetch("agenda_items", queryset=agenda),
-            Prefetch(
-                "rsvps",
-                queryset=RSVP.objects.select_related("member", "member__organisation").order_by(
-                    "waitlisted_at", "responded_at", "pk"
-                ),
-            ),
-            Prefetch("attendances", queryset=Attendance.objects.select_related("member", "member__organisation")),
             Prefetch("resources", queryset=Resource.objects.select_related("added_by").order_by("-created_at", "-pk")),
         ),
         pk=pk,
     )
-    rsvps = list(meeting.rsvps.all())
-    meeting.going_ids = {r.member_id for r in rsvps if r.response == RSVPResponse.GOING}
-    meeting.attendee_ids = {a.member_id for a in meeting.attendances.all()}
+    meeting.going_ids = {user.pk} if meeting.viewer_going else set()
+    meeting.attendee_ids = {user.pk} if meeting.viewer_attended else set()
     return meeting
 
 
@@ -87,38 +95,85 @@ def in_directory(member: User) -> bool:
     return bool(getattr(member, "listed_in_directory", True))
 
 
+def _listed_to(viewer: User) -> Q:
+    """People a viewer may see named on a meeting's page (``member`` relative to the row)."""
+    if is_facilitator(viewer):
+        return Q()
+    return Q(member__listed_in_directory=True) | Q(member=viewer)
+
+
 def rsvp_summary(meeting: Meeting, viewer: User) -> dict:
-    """Answers grouped for the page: who is coming respects the directory choice."""
-    rsvps = list(meeting.rsvps.all())
-    going = [r for r in rsvps if r.response == RSVPResponse.GOING]
+    """Answers counted for the page; who is coming (the first few) respects the directory choice."""
     facilitator = is_facilitator(viewer)
-    shown = [r.member for r in going if facilitator or r.member_id == viewer.pk or in_directory(r.member)]
-    waitlist = sorted(
-        (r for r in rsvps if r.response == RSVPResponse.WAITLISTED),
-        key=lambda r: (r.waitlisted_at or r.updated_at, r.pk),
+    answers = RSVP.objects.filter(meeting=meeting)
+    going = Q(response=RSVPResponse.GOING)
+    counts = answers.aggregate(
+        going=Count("pk", filter=going),
+        going_listed=Count("pk", filter=going & _listed_to(viewer)),
+        maybe=Count("pk", filter=Q(response=RSVPResponse.MAYBE)),
+        not_going=Count("pk", filter=Q(response=RSVPResponse.NOT_GOING)),
+        waitlisted=Count("pk", filter=Q(response=RSVPResponse.WAITLISTED)),
     )
-    mine = next((r for r in rsvps if r.member_id == viewer.pk), None)
+    mine = answers.filter(member=viewer).first()
+    shown = []
+    if counts["going_listed"]:
+        shown = [
+            r.member
+            for r in answers.filter(going & _listed_to(viewer))
+            .select_related("member", "member__organisation")
+            .order_by("waitlisted_at", "responded_at", "pk")[:PEOPLE_SHOWN]
+        ]
+    queue = answers.filter(response=RSVPResponse.WAITLISTED).annotate(since=Coalesce("waitlisted_at", "updated_at"))
+    waitlist = []
+    if facilitator and counts["waitlisted"]:
+        waitlist = [r.member for r in queue.select_related("member").order_by("since", "pk")[:PEOPLE_SHOWN]]
+    position = None
+    if mine is not None and mine.response == RSVPResponse.WAITLISTED:
+        since = mine.waitlisted_at or mine.updated_at
+        position = queue.filter(Q(since__lt=since) | Q(since=since, pk__lt=mine.pk)).count() + 1
     return {
-        "going_count": len(going),
-        "maybe_count": sum(r.response == RSVPResponse.MAYBE for r in rsvps),
-        "not_going_count": sum(r.response == RSVPResponse.NOT_GOING for r in rsvps),
-        "waitlist_count": len(waitlist),
+        "going_count": counts["going"],
+        "maybe_count": counts["maybe"],
+        "not_going_count": counts["not_going"],
+        "waitlist_count": counts["waitlisted"],
         "going_shown": shown,
-        "going_hidden": len(going) - len(shown),
-        "waitlist": [r.member for r in waitlist] if facilitator else [],
+        "going_more": counts["going_listed"] - len(shown),
+        "going_hidden": counts["going"] - counts["going_listed"],
+        "waitlist": waitlist,
         "my_rsvp": mine,
-        "my_waitlist_position": next((i + 1 for i, r in enumerate(waitlist) if r.member_id == viewer.pk), None),
-        "full": meeting.capacity is not None and len(going) >= meeting.capacity,
-        "places_left": None if meeting.capacity is None else max(meeting.capacity - len(going), 0),
+        "my_waitlist_position": position,
+        "full": meeting.capacity is not None and counts["going"] >= meeting.capacity,
+        "places_left": None if meeting.capacity is None else max(meeting.capacity - counts["going"], 0),
     }
 
 
 def attendance_summary(meeting: Meeting, viewer: User) -> dict:
-    """Who was there, respecting the directory choice (facilitators see everyone)."""
-    facilitator = is_facilitator(viewer)
-    people = sorted((a.member for a in meeting.attendances.all()), key=lambda m: (m.display_name, m.pk))
-    shown = [m for m in people if facilitator or m.pk == viewer.pk or in_directory(m)]
-    return {"count": len(people), "shown": shown, "hidden": len(people) - len(shown)}
+    """Who was there (the first few by name), respecting the directory choice (facilitators see everyone)."""
+    present = Attendance.objects.filter(meeting=meeting)
+    counts = present.aggregate(all=Count("pk"), listed=Count("pk", filter=_listed_to(viewer)))
+    shown = []
+    if counts["listed"]:
+        shown = [
+            a.member
+            for a in present.filter(_listed_to(viewer))
+            .select_related("member", "member__organisation")
+            .order_by("member__display_name", "member__pk")[:PEOPLE_SHOWN]
+        ]
+    return {
+        "count": counts["all"],
+        "shown": shown,
+        "more": counts["listed"] - len(shown),
+        "hidden": counts["all"] - counts["listed"],
+    }
+
+
+def meeting_answers(meeting: Meeting) -> QuerySet[RSVP]:
+    """Every answer to a meeting with its member and centre, for the facilitators' paged list."""
+    return (
+        RSVP.objects.filter(meeting=meeting)
+        .select_related("member", "member__organisation")
+        .order_by("response", "member__display_name", "pk")
+    )
 
 
 def next_meeting_for(user: User, *, now: datetime | None = None) -> Meeting | None:

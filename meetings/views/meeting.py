@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import facilitator_required, member_required
+from community.rules import is_facilitator
 
 from .. import selectors, services, slots
 from ..enums import MeetingState, RSVPResponse
@@ -101,8 +103,21 @@ def meeting_detail(request, pk: int):
         "attendees": selectors.attendance_summary(meeting, request.user),
         "sections": slots.meeting_sections(meeting, request.user),
         "resource_form": ResourceForm(),
+        "answers_url": reverse("meetings:answers", args=[meeting.pk]) if is_facilitator(request.user) else "",
     }
     return render(request, "meetings/detail.html", context)
+
+
+ANSWERS_PER_PAGE = 50
+
+
+@facilitator_required
+@require_GET
+def meeting_answers(request, pk: int):
+    """Facilitators: every answer to a meeting, paged (the meeting page names only the first few)."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    page = Paginator(selectors.meeting_answers(meeting), ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "meetings/answers.html", {"meeting": meeting, "page": page})
 
 
 @facilitator_required
