@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from community.tests.factories import UserFactory
 from meetings.enums import RSVPResponse
+from meetings.models import Attendance
 from meetings.selectors import PEOPLE_SHOWN
-from meetings.tests.factories import MeetingFactory, RSVPFactory
+from meetings.tests.factories import MeetingFactory, RSVPFactory, past_meeting
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +58,40 @@ def test_every_answer_is_for_facilitators(client_for, role, status):
 
 def test_every_answer_of_an_unknown_meeting_is_404(client_for):
     assert client_for("facilitator").get(reverse("meetings:answers", args=[999999])).status_code == 404
+
+
+def _listed(response, field) -> list[str]:
+    return [label for _value, label in response.context["form"].fields[field].widget.choices]
+
+
+def test_attendance_lists_who_was_going_and_finds_the_others(client_for):
+    meeting = past_meeting()
+    RSVPFactory(meeting=meeting, member=UserFactory(display_name="Ana Going"))
+    late = UserFactory(display_name="Luis Late")
+    UserFactory(display_name="Lara Away")
+    facilitator = client_for("facilitator")
+    url = reverse("meetings:attendance", args=[meeting.pk])
+    assert _listed(facilitator.get(url), "present") == ["Ana Going"]
+
+    found = facilitator.post(url, {"present": [], "find": "luis", "find_members": "1"})
+    assert _listed(found, "present") == ["Ana Going", "Luis Late"]
+    assert Attendance.objects.filter(meeting=meeting).count() == 0
+
+    facilitator.post(url, {"present": [late.pk]})
+    assert list(Attendance.objects.filter(meeting=meeting).values_list("member__display_name", flat=True)) == [
+        "Luis Late"
+    ]
+
+
+def test_agenda_lists_the_leads_and_finds_others(client_for):
+    meeting = MeetingFactory()
+    UserFactory(display_name="Nora Lead")
+    UserFactory(display_name="Omar Other")
+    facilitator = client_for("facilitator")
+    url = reverse("meetings:agenda", args=[meeting.pk])
+    assert _listed(facilitator.get(url), "leads") == []
+
+    found = facilitator.post(url, {"new-title": "Welcome", "new-find": "nora", "find_members": "1"})
+
+    assert _listed(found, "leads") == ["Nora Lead"]
+    assert found.context["form"].initial["title"] == "Welcome"
