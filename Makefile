@@ -8,7 +8,7 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 # manage.py, wsgi.py and celery.py default to production settings: the local commands say so.
 LOCAL := DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-config.settings.local}
 
-.PHONY: run test lint format worker beat install install-dev messages migrate
+.PHONY: run demo-totp test lint format worker beat install install-dev messages migrate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ run: migrate
 	@echo "    facilitator@example.org  facilitator, admin access"
 	@echo "    editor@example.org       guide editor, admin access"
 	@echo "    member@example.org       member, Porto (Portugal)"
+	@echo "  The facilitator and the editor then need an authenticator code:"
+	@echo "    make demo-totp   (in another terminal) prints the current one"
+	@echo "    or add otpauth://totp/Keep%20in%20Pact:demo?secret=KEEPINPACTDEMOTOTPSECRET&issuer=Keep%20in%20Pact"
+	@echo "    to an authenticator app."
 	@echo "  Emails are printed in this terminal."
 	@echo ""
 	$(LOCAL) $(BIN)/python manage.py runserver $(HOST)
@@ -58,6 +62,10 @@ format: install-dev
 messages: install-dev
 	$(LOCAL) $(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles
 	$(LOCAL) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# The demo facilitator's and editor's current authenticator code (their secret is fixed and public).
+demo-totp: install
+	@$(LOCAL) $(BIN)/python manage.py demo_totp
 
 worker: install
 	$(LOCAL) $(BIN)/celery -A config worker --loglevel=INFO

@@ -17,6 +17,18 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's superuser, with the second factor every staff account must have."""
+    from community import twofactor
+
+    user = django_user_model.objects.create_superuser(
+        username="admin", email="admin@example.org", password="password", display_name="Admin"
+    )
+    twofactor.totp_enable(user=user, secret=factories.TEST_TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
 def member(db):
     return factories.UserFactory(display_name="Mariana Costa")
 

@@ -7,6 +7,7 @@ answer 404 so that the existence of an object does not leak.
 
 from functools import wraps
 
+import rules
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import redirect
@@ -46,6 +47,11 @@ def role_required(predicate):
         return wrapper
 
     return decorator
+
+
+def permission_required(perm: str):
+    """Members-only, and 404 unless the rule ``perm`` (from a ``rules.py``) holds for the user."""
+    return role_required(lambda user: rules.has_perm(perm, user))
 
 
 facilitator_required = role_required(is_facilitator)

@@ -4,11 +4,13 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
-from rules.contrib.admin import ObjectPermissionsModelAdmin
+from taggit import admin as taggit_admin
+from taggit.models import Tag
 
 from . import services
+from .admin_rules import RulesAdminMixin, RulesModelAdmin
 from .enums import MemberState
-from .models import MemberLanguage, Organisation, User
+from .models import AuditEntry, MemberLanguage, Organisation, User
 from .rules import is_facilitator
 
 
@@ -45,8 +47,10 @@ def _membership_action(to: str, description):
 
 
 @admin.register(User)
-class UserAdmin(ObjectPermissionsModelAdmin, BaseUserAdmin):
+class UserAdmin(RulesAdminMixin, BaseUserAdmin):
     """Accounts. Facilitators look and move memberships (through the service); superusers edit."""
+
+    view_rule = "community.see_accounts"
 
     list_display = ("display_name", "email", "state", "organisation", "country", "date_joined", "is_staff")
     list_filter = ("state", "is_staff", "groups", "organisation", ("country", CountryFilter))
@@ -113,12 +117,14 @@ class UserAdmin(ObjectPermissionsModelAdmin, BaseUserAdmin):
         return self.inlines if obj is not None else []
 
     def has_membership_permission(self, request) -> bool:
-        return is_facilitator(request.user)
+        return self._allowed(request, "community.move_memberships")
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ObjectPermissionsModelAdmin):
+class OrganisationAdmin(RulesModelAdmin):
     """Centres, managed by facilitators."""
+
+    view_rule = add_rule = change_rule = delete_rule = "community.manage_centres"
 
     list_display = ("name", "short_name", "city", "country", "is_network_team", "member_count")
     list_filter = (("country", CountryFilter), "is_network_team")
@@ -133,3 +139,47 @@ class OrganisationAdmin(ObjectPermissionsModelAdmin):
     @admin.display(description=_("members"), ordering="member_count")
     def member_count(self, obj) -> int:
         return obj.member_count
+
+
+class TagAdmin(taggit_admin.TagAdmin):
+    """Expertise tags, without taggit's "merge tags" action and page.
+
+    That page checks only that the user is staff (any facilitator or guide editor could
+    rewrite every member's tags) and fails half-way; merging is not a task of ours.
+    """
+
+    actions = []
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)
+
+
+admin.site.unregister(Tag)
+admin.site.register(Tag, TagAdmin)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the trail is written by the services, never by hand."""
+
+    list_display = ["at", "kind", "actor_name", "target_label"]
+    list_filter = ["kind"]
+    search_fields = ["actor_name", "target_label", "note"]
+    list_select_related = ["actor"]
+    readonly_fields = ["kind", "actor", "actor_name", "target_label", "target_url", "note", "at"]
+    date_hierarchy = "at"
+
+    def has_module_permission(self, request):
+        return is_facilitator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return is_facilitator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import mail
+from django.template import Context, loader
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,6 +28,15 @@ def _preferences_url() -> str:
     return settings.SITE_URL + reverse("community:profile_edit") + "#notifications"
 
 
+def render_plain(template_name: str, context: dict) -> str:
+    """Render a plain-text template (a subject, a text body) without HTML escaping.
+
+    A title “Partners' day” must read so in a subject line, not “Partners&#x27; day”.
+    """
+    template = loader.get_template(template_name).template
+    return template.render(Context(context, autoescape=False))
+
+
 def build_message(*, user, template: str, context: dict, attachments=()) -> mail.EmailMultiAlternatives:
     """Render one message for one recipient, in their language and time zone."""
     with translation.override(user.preferred_language or settings.LANGUAGE_CODE), timezone.override(_zone(user)):
@@ -36,8 +46,8 @@ def build_message(*, user, template: str, context: dict, attachments=()) -> mail
             "preferences_url": _preferences_url(),
             **context,
         }
-        subject = " ".join(render_to_string(f"{template}_subject.txt", full_context).split())
-        text = render_to_string(f"{template}.txt", full_context)
+        subject = " ".join(render_plain(f"{template}_subject.txt", full_context).split())
+        text = render_plain(f"{template}.txt", full_context)
         html = render_to_string(f"{template}.html", full_context)
     message = mail.EmailMultiAlternatives(subject=subject, body=text, to=[user.email])
     message.attach_alternative(html, "text/html")

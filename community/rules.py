@@ -55,10 +55,8 @@ can_view_profile = is_self | is_facilitator | (is_member & is_visible_member)
 rules.add_perm("community.view_profile", can_view_profile)
 
 # The admin: facilitators (staff) manage centres and look at accounts; changing an account's
-# fields stays with superusers, membership moves go through the admin actions.
-rules.add_perm("community", is_facilitator)
-rules.add_perm("community.view_organisation", is_facilitator)
-rules.add_perm("community.add_organisation", is_facilitator)
-rules.add_perm("community.change_organisation", is_facilitator)
-rules.add_perm("community.delete_organisation", is_facilitator)
-rules.add_perm("community.view_user", is_facilitator)
+# fields stays with superusers, membership moves go through the admin actions. Codenames never
+# reuse Django's add/change/delete/view_<model>: each admin class names the rule it asks.
+rules.add_perm("community.manage_centres", is_facilitator)
+rules.add_perm("community.see_accounts", is_facilitator)
+rules.add_perm("community.move_memberships", is_facilitator)

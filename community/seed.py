@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import twofactor
 from .enums import FACILITATORS_GROUP, GUIDE_EDITORS_GROUP, MemberState
 from .services import user_create, username_from
 
@@ -43,6 +44,10 @@ def seed_accounts(stdout) -> None:
         _verified_email(user)
         if group:
             user.groups.add(Group.objects.get(name=group))
+        if (group or staff) and twofactor.totp_secret_of(user) is None:
+            # Their role requires two factors: a fixed, documented secret keeps the demo usable
+            # (``manage.py demo_totp`` prints the current code).
+            twofactor.totp_enable(user=user, secret=twofactor.DEMO_TOTP_SECRET)
         if created:
             stdout.write(f"  created demo account {email}")
 

@@ -10,8 +10,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from taggit.models import Tag, TaggedItem
 
-from .enums import MemberState
-from .models import MemberLanguage, Organisation
+from .enums import AuditKind, MemberState
+from .models import AuditEntry, MemberLanguage, Organisation
 from .rules import can_view_profile
 
 
@@ -125,3 +125,11 @@ def profile_completion(member) -> list[tuple[str, bool]]:
         ("expertise", member.expertise.exists()),
         ("bio", bool(member.bio)),
     ]
+
+
+def audit_entries(*, kind: str = "") -> QuerySet[AuditEntry]:
+    """The trail, newest first, optionally of one kind (an unknown kind gives nothing)."""
+    entries = AuditEntry.objects.select_related("actor").order_by("-at", "-pk")
+    if kind:
+        entries = entries.filter(kind=kind) if kind in AuditKind.values else entries.none()
+    return entries

@@ -10,12 +10,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from . import slots
-from .enums import MemberState
+from . import audit, slots
+from .enums import AuditKind, MemberState
 from .models import MemberLanguage, Organisation
 
 # Paths under /members/ that a username must not shadow.
-RESERVED_USERNAMES = frozenset({"me", "pending", "waiting", "centres", "edit", "export", "delete"})
+RESERVED_USERNAMES = frozenset({"me", "pending", "waiting", "centres", "edit", "export", "delete", "audit"})
 
 
 def username_from(name: str, *, exclude_pk: int | None = None) -> str:
@@ -70,6 +70,13 @@ MEMBERSHIP_MOVES: dict[str, frozenset[str]] = {
 }
 
 
+AUDIT_KINDS = {
+    MemberState.APPROVED: AuditKind.MEMBER_APPROVED,
+    MemberState.DECLINED: AuditKind.MEMBER_DECLINED,
+    MemberState.SUSPENDED: AuditKind.MEMBER_SUSPENDED,
+}
+
+
 class MembershipError(ValidationError):
     """A membership move the table does not allow."""
 
@@ -81,9 +88,10 @@ def membership_can_move(*, from_state: str, to: str) -> bool:
 def membership_transition(*, member, to: str, by, message: str = ""):
     """Move a member's account to another membership state.
 
-    Side effects: records who and when (and the optional message); a suspension ends every
-    session of the account at once; after commit, queues an email to the member in their
-    language (``community.tasks.send_membership_email``).
+    Side effects: records who and when (and the optional message) on the account and in the
+    audit trail; a suspension or a declined sign-up ends every session of the account at once;
+    after commit, queues an email to the member in their language
+    (``community.tasks.send_membership_email``).
     Raises ``MembershipError`` when the move is not in ``MEMBERSHIP_MOVES``.
     """
     from .tasks import send_membership_email
@@ -106,11 +114,12 @@ def membership_transition(*, member, to: str, by, message: str = ""):
         locked.state_changed_by = by
         locked.state_message = message.strip()
         fields = ["state", "state_changed_at", "state_changed_by", "state_message"]
-        if to == MemberState.SUSPENDED:
+        if to in (MemberState.SUSPENDED, MemberState.DECLINED):
             # Every stored session carries a hash of this value: they all stop matching.
             locked.session_generation += 1
             fields.append("session_generation")
         locked.save(update_fields=fields)
+        audit.record(kind=AUDIT_KINDS[to], actor=by, target=locked, note=locked.state_message)
         transaction.on_commit(
             lambda: send_membership_email.delay(member_id=locked.pk, state=to, message=locked.state_message)
         )
@@ -196,7 +205,16 @@ def profile_update(
 
 
 def member_data_erase(*, member) -> None:
-    """Remove what the community app stores about a member beyond the account row: the photo file."""
+    """Remove what the community app stores about a member beyond the account row.
+
+    Their expertise tags (taggit keeps them in rows of its own, which a deleted account would
+    leave behind) and tags nobody else uses any more; the photo file, after commit.
+    """
+    from taggit.models import Tag
+
+    tag_ids = list(member.expertise.values_list("pk", flat=True))
+    member.expertise.clear()
+    Tag.objects.filter(pk__in=tag_ids, taggit_taggeditem_items__isnull=True).delete()
     if member.photo:
         storage, name = member.photo.storage, member.photo.name
         transaction.on_commit(lambda: storage.delete(name))

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.directory, name="directory"),
     path("waiting/", views.waiting, name="waiting"),
     path("pending/", views.pending, name="pending"),
+    path("audit/", views.audit_trail, name="audit"),
     path("me/edit/", views.profile_edit, name="profile_edit"),
     path("me/export/", views.export, name="export"),
     path("me/delete/", views.account_delete, name="account_delete"),

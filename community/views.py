@@ -1,5 +1,6 @@
 import json
 
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,13 +9,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services, slots
 from .access import facilitator_required, member_required
-from .enums import MemberState
+from .enums import AuditKind, MemberState
 from .filters import DirectoryFilter
 from .forms import AccountDeleteForm, CentreResolveForm, MembershipForm, ProfileForm
 from .models import Organisation, User
@@ -147,19 +149,28 @@ def export(request):
     """All the member's personal data, from every app, as one JSON file."""
     data = {
         "exported_at": timezone.now().isoformat(),
-        "site": request.build_absolute_uri("/"),
+        "site": settings.SITE_URL + "/",
         **slots.export_personal_data(request.user),
     }
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False, default=str), content_type="application/json; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="keep-in-pact-{request.user.username}.json"'
+    # Personal data: no shared or browser cache keeps a copy.
+    patch_cache_control(response, no_store=True, private=True)
     return response
 
 
 @member_required
 def account_delete(request):
     form = AccountDeleteForm(request.POST or None, user=request.user)
+    # Each try checks the password: counted per account like failed logins, so the page cannot
+    # be used to guess the password of a session left open.
+    if request.method == "POST" and not ratelimit.consume(request, action="delete_account", user=request.user):
+        messages.error(request, _("Too many attempts. Please wait a few minutes and try again."))
+        return render(
+            request, "community/account_delete.html", {"form": AccountDeleteForm(user=request.user)}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         services.account_delete(member=request.user)
         logout(request)
@@ -236,3 +247,11 @@ def centre_resolve(request, username):
     else:
         messages.error(request, _("Choose a centre from the list."))
     return _back(request, "community:pending")
+
+
+@facilitator_required
+def audit_trail(request):
+    """Facilitators read who took which decision, and when; ``kind`` filters, ``page`` pages."""
+    kind = request.GET.get("kind", "")
+    page = Paginator(selectors.audit_entries(kind=kind), 50).get_page(request.GET.get("page"))
+    return render(request, "community/audit.html", {"page": page, "kind": kind, "kinds": AuditKind.choices})

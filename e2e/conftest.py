@@ -39,23 +39,57 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture
-def page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="en-GB", accept_downloads=True)
+# Every page reports what the content security policy blocked, so a journey fails on it.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI || "inline"}`
+    + ` at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+def _is_csp_violation(text: str) -> bool:
+    return text.startswith("CSP violation") or "Content Security Policy" in text
+
+
+def _new_context(browser, base_url: str, violations: list):
+    context = browser.new_context(base_url=base_url, locale="en-GB", accept_downloads=True)
     context.set_default_timeout(15_000)
+    context.add_init_script(REPORT_CSP_VIOLATIONS)
+    context.on(
+        "console",
+        lambda message: (
+            violations.append(f"{message.page.url if message.page else ''}: {message.text}")
+            if _is_csp_violation(message.text)
+            else None
+        ),
+    )
+    return context
+
+
+@pytest.fixture
+def csp_violations():
+    """What the content security policy blocked during the journey: it must stay empty."""
+    violations: list[str] = []
+    yield violations
+    assert violations == [], "\n".join(violations)
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
+    context = _new_context(browser, live_server.url, csp_violations)
     page = context.new_page()
     yield page
     context.close()
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, csp_violations):
     """Open more pages, each in its own browser context (another person at another desk)."""
     contexts = []
 
     def make():
-        context = browser.new_context(base_url=live_server.url, locale="en-GB", accept_downloads=True)
-        context.set_default_timeout(15_000)
+        context = _new_context(browser, live_server.url, csp_violations)
         contexts.append(context)
         return context.new_page()
 
@@ -64,8 +98,32 @@ def new_page(browser, live_server):
         context.close()
 
 
+# Each authenticator code is accepted once: a second sign-in in the same 30 s uses the next step's.
+_used_codes: set[tuple[str, str]] = set()
+
+
+def authenticator_code(email: str) -> str:
+    """The code the person's authenticator app would show now (RFC 6238, from their stored secret)."""
+    from community import twofactor
+    from community.models import User
+
+    secret = twofactor.totp_secret_of(User.objects.get(email=email))
+    for step in (0, 1):
+        code = twofactor.totp_code(secret, step_offset=step)
+        if (email, code) not in _used_codes:
+            _used_codes.add((email, code))
+            return code
+    raise AssertionError(f"no unused authenticator code left for {email}")
+
+
 def sign_in(page, email: str, password: str) -> None:
+    """Sign in as a person does; a facilitator or editor then types their authenticator code."""
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign In").click()
+    if "/accounts/2fa/authenticate/" in page.url:
+        page.get_by_placeholder("Code").fill(authenticator_code(email))
+        with page.expect_navigation():
+            page.get_by_role("button", name="Sign In").click()

@@ -75,6 +75,14 @@ def test_facilitator_draws_runs_rounds_and_a_participant_follows_their_table(pag
     assert session.state == "finished"
 
 
+def _drop_refreshes(route):
+    """Let the screen's controls through but not its periodic refresh."""
+    if route.request.method == "GET" and route.request.headers.get("hx-request"):
+        route.abort()
+    else:
+        route.continue_()
+
+
 def test_a_control_refused_on_a_stale_screen_says_why(page, new_page, live_server):
     facilitator = factories.facilitator()
     meeting = MeetingFactory(title="Porto meeting")
@@ -93,8 +101,11 @@ def test_a_control_refused_on_a_stale_screen_says_why(page, new_page, live_serve
     sign_in(other, facilitator.email, PASSWORD)
     other.goto(page.url)
     other.get_by_role("heading", name="Round 1 of 2").wait_for()
+    # The second screen misses its refreshes (a slow network), so it is still stale when clicked.
+    other.route(re.compile(r".*/live/$"), _drop_refreshes)
     page.get_by_role("button", name="Next round").click()
     page.get_by_role("heading", name="Round 2 of 2").wait_for()
     other.get_by_role("button", name="Next round").click()
+    other.unroute(re.compile(r".*/live/$"), _drop_refreshes)
     other.get_by_text("This is the last round.").wait_for()
     other.get_by_role("heading", name="Round 2 of 2").wait_for()

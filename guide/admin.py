@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from community.rules import is_guide_editor
+from community.admin_rules import RulesAdminMixin, RulesModelAdmin
 
 from . import services
 from .diff import side_by_side
@@ -87,7 +87,9 @@ def _make_action(action: services.EditorAction):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(SimpleHistoryAdmin):
+class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
+    # Editors review and curate; entries are written by members on the site, never added here.
+    view_rule = change_rule = delete_rule = "guide.review"
     form = ContributionAdminForm
     list_display = ("title", "kind", "state", "chapter", "order", "credited", "centre", "state_changed_at")
     list_display_links = ("title",)
@@ -135,12 +137,12 @@ class ContributionAdmin(SimpleHistoryAdmin):
         url = reverse("admin:guide_contribution_changes", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Compare the text side by side"))
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request) -> bool:
         # Contributions are written by members on the site, never on their behalf.
         return False
 
     def has_review_permission(self, request) -> bool:
-        return is_guide_editor(request.user)
+        return self._allowed(request, "guide.review")
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -280,7 +282,8 @@ class ContributionInline(admin.TabularInline):
 
 
 @admin.register(Chapter)
-class ChapterAdmin(admin.ModelAdmin):
+class ChapterAdmin(RulesModelAdmin):
+    view_rule = add_rule = change_rule = delete_rule = "guide.review"
     list_display = ("title", "slug", "order", "entries")
     list_editable = ("order",)
     search_fields = ("title",)

@@ -52,7 +52,10 @@ class ContributionForm(forms.ModelForm):
         self.fields["source_meeting"].queryset = Meeting.objects.filter(state=MeetingState.PUBLISHED).order_by(
             "-starts_at"
         )
-        self.fields["source_resource"].queryset = Resource.objects.order_by("-created_at")
+        # Resources of a draft or cancelled meeting are not for members to see.
+        self.fields["source_resource"].queryset = Resource.objects.filter(
+            meeting__state=MeetingState.PUBLISHED
+        ).order_by("-created_at")
         for name in ("source_theme", "source_meeting", "source_resource"):
             self.fields[name].required = False
         if self.instance.pk:

@@ -7,6 +7,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from community import audit
+from community.enums import AuditKind
 from community.rules import is_guide_editor, is_member
 
 from .cache import guide_changed
@@ -14,6 +16,11 @@ from .enums import EDITABLE_STATES, Actor, ContributionState, Credit
 from .models import Chapter, Contribution, ContributionTransition
 from .pdf import prebuild_in_background
 from .tasks import notify_author_of_transition, rebuild_guide_pdf
+
+AUDIT_KINDS = {
+    ContributionState.PUBLISHED: AuditKind.ENTRY_PUBLISHED,
+    ContributionState.REJECTED: AuditKind.ENTRY_REJECTED,
+}
 
 S = ContributionState
 
@@ -76,7 +83,8 @@ def contribution_transition(
 
     Locks the row, checks the move against ``TRANSITIONS`` (state and role), saves the
     state with ``update_fields``, records a ``ContributionTransition`` (who, when, comment)
-    and, for an editor's move, queues an email to the author on commit.
+    and, for an editor's move, queues an email to the author on commit. Publishing and
+    rejecting are recorded in the audit trail.
     Raises ``TransitionError`` and changes nothing when the move is not allowed, or when
     ``expected_from`` is given and the current state is not in it (an admin action such as
     "Accept" must never act as "Unpublish").
@@ -122,6 +130,9 @@ def contribution_transition(
                 fields.append("order")
         locked._change_reason = f"{frm} → {to}"
         locked.save(update_fields=fields)
+        if to in AUDIT_KINDS:
+            url = locked.get_absolute_url() if to == ContributionState.PUBLISHED and locked.chapter_id else ""
+            audit.record(kind=AUDIT_KINDS[to], actor=by, target=locked, note=comment, url=url)
         step = ContributionTransition.objects.create(
             contribution=locked,
             from_state=frm,

@@ -13,7 +13,7 @@ from community.pickers import find_field, show_only
 
 from .enums import AgendaKind, RSVPResponse
 from .models import AgendaItem, Meeting
-from .services import MAX_AHEAD, validate_online_url
+from .services import validate_online_url
 from .uploads import MAX_UPLOAD_BYTES, allowed_extensions_text, validate_upload
 
 
@@ -63,12 +63,22 @@ class MeetingForm(forms.Form):
                 description=meeting.description,
             )
 
-    def clean_online_url(self):
-        url = self.cleaned_data["online_url"]
-        validate_online_url(url)
-        return url
+    # Where each refusal of the scheduling services shows on this form (by its code).
+    SERVICE_ERROR_FIELDS = {
+        "end_before_start": "end_time",
+        "past": "date",
+        "too_far": "date",
+        "scheme": "online_url",
+    }
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's refusal beside the field it is about; what was typed stays."""
+        for each in error.error_list:
+            self.add_error(self.SERVICE_ERROR_FIELDS.get(each.code), each.message % (each.params or {}))
 
     def clean(self):
+        # Only turns the local date, times and zone into a start and a length: whether they are
+        # acceptable is for the services (``meeting_create``, ``meeting_reschedule``) to say.
         data = super().clean()
         date, start, end, zone = (data.get(k) for k in ("date", "start_time", "end_time", "time_zone"))
         if not (date and start and end and zone):
@@ -76,16 +86,6 @@ class MeetingForm(forms.Form):
         tz = zoneinfo.ZoneInfo(zone)
         starts_at = datetime.combine(date, start, tzinfo=tz)
         ends_at = datetime.combine(date, end, tzinfo=tz)
-        if ends_at <= starts_at:
-            self.add_error("end_time", _("The meeting must end after it starts."))
-            return data
-        rescheduled = self.meeting is None or starts_at != self.meeting.starts_at
-        if rescheduled and starts_at <= self.now:
-            self.add_error("date", _("This date and time are in the past: choose a moment to come."))
-            return data
-        if rescheduled and starts_at > self.now + MAX_AHEAD:
-            self.add_error("date", _("A meeting can be scheduled at most five years ahead."))
-            return data
         # Subtract in UTC so a meeting across a clock change lasts what the clock says.
         data["starts_at"] = starts_at
         data["duration_minutes"] = int(

@@ -50,6 +50,9 @@ class Meeting(models.Model):
     minutes_published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who changed what and when: the services set the user and a reason (agenda edits and
+    # removed resources leave a revision too, so the trail of a meeting is in one place).
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         verbose_name = _("meeting")

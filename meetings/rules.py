@@ -48,7 +48,12 @@ def can_add_resource(user, meeting) -> bool:
 
 @rules.predicate
 def can_remove_resource(user, resource) -> bool:
-    return is_member(user) and (is_facilitator(user) or (resource is not None and resource.added_by_id == user.pk))
+    """Facilitators, and whoever attached it (while its meeting is one they can see)."""
+    if not is_member(user):
+        return False
+    if is_facilitator(user):
+        return True
+    return resource is not None and resource.added_by_id == user.pk and resource.meeting.state != MeetingState.DRAFT
 
 
 @rules.predicate
@@ -56,9 +61,43 @@ def can_see_minutes(user, meeting) -> bool:
     return meeting is not None and (meeting.minutes_published_at is not None or is_facilitator(user))
 
 
-rules.add_perm("meetings.view_meeting", can_view_meeting)
+def _state_is(*states):
+    @rules.predicate(name=f"state_in_{'_'.join(states)}")
+    def check(user, meeting) -> bool:
+        return meeting is not None and meeting.state in states
+
+    return check
+
+
+is_draft = _state_is(MeetingState.DRAFT)
+is_published = _state_is(MeetingState.PUBLISHED)
+is_cancelled = _state_is(MeetingState.CANCELLED)
+
+
+@rules.predicate
+def has_started(user, meeting) -> bool:
+    return meeting is not None and meeting.starts_at <= timezone.now()
+
+
+# What the facilitator tools of a meeting page offer, and what their pages accept.
+can_edit_meeting = is_facilitator & ~is_cancelled
+can_publish_meeting = is_facilitator & is_draft
+can_cancel_meeting = is_facilitator & ~is_cancelled & ~has_started
+can_record_attendance = is_facilitator & is_published
+can_write_minutes = is_facilitator & ~is_draft
+
+# Codenames never reuse Django's add/change/delete/view_<model>: the admin asks for those, and a
+# rule under such a name would open the admin to whoever the rule lets in.
+rules.add_perm("meetings.see_meeting", can_view_meeting)
+rules.add_perm("meetings.see_drafts", is_facilitator)
 rules.add_perm("meetings.manage_meetings", is_facilitator)
+rules.add_perm("meetings.edit_meeting", can_edit_meeting)
+rules.add_perm("meetings.edit_agenda", can_edit_meeting)
+rules.add_perm("meetings.publish_meeting", can_publish_meeting)
+rules.add_perm("meetings.cancel_meeting", can_cancel_meeting)
+rules.add_perm("meetings.record_attendance", can_record_attendance)
+rules.add_perm("meetings.write_minutes", can_write_minutes)
 rules.add_perm("meetings.rsvp", is_member & rsvp_open)
-rules.add_perm("meetings.add_resource", can_add_resource)
+rules.add_perm("meetings.attach_resource", can_add_resource)
 rules.add_perm("meetings.remove_resource", can_remove_resource)
 rules.add_perm("meetings.see_minutes", is_member & can_see_minutes)

@@ -3,6 +3,7 @@
 import difflib
 from datetime import datetime, timedelta
 
+import rules
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
@@ -18,7 +19,7 @@ from .models import RSVP, AgendaItem, Attendance, Meeting, Minutes, Resource
 def visible_meetings(user: User) -> QuerySet[Meeting]:
     """Meetings the user may see: drafts only for facilitators."""
     meetings = Meeting.objects.all()
-    if not is_facilitator(user):
+    if not rules.has_perm("meetings.see_drafts", user):
         meetings = meetings.exclude(state=MeetingState.DRAFT)
     return meetings
 
@@ -84,6 +85,36 @@ def meeting_for_page(*, pk: int, user: User) -> Meeting:
     meeting.going_ids = {user.pk} if meeting.viewer_going else set()
     meeting.attendee_ids = {user.pk} if meeting.viewer_attended else set()
     return meeting
+
+
+# The flags a meeting page shows, by the rule that decides each (see rules.py). Pages ask the
+# rules themselves (``rules.has_perm``), not ``user.has_perm``: the latter says yes to a superuser
+# for everything, and these rules depend on the meeting's state (nobody edits a cancelled meeting).
+PAGE_PERMISSIONS = {
+    "edit": "meetings.edit_meeting",
+    "edit_agenda": "meetings.edit_agenda",
+    "publish": "meetings.publish_meeting",
+    "cancel": "meetings.cancel_meeting",
+    "record_attendance": "meetings.record_attendance",
+    "write_minutes": "meetings.write_minutes",
+    "manage": "meetings.manage_meetings",
+    "rsvp": "meetings.rsvp",
+    "attach_resource": "meetings.attach_resource",
+    "see_minutes": "meetings.see_minutes",
+}
+
+
+def meeting_page(*, pk: int, user: User) -> dict:
+    """Everything the meeting page shows, with what the user may do there; 404 if hidden."""
+    meeting = meeting_for_page(pk=pk, user=user)
+    return {
+        "meeting": meeting,
+        "agenda": list(meeting.agenda_items.all()),
+        "resources": list(meeting.resources.all()),
+        "rsvp": rsvp_summary(meeting, user),
+        "attendees": attendance_summary(meeting, user),
+        "can": {flag: rules.has_perm(perm, user, meeting) for flag, perm in PAGE_PERMISSIONS.items()},
+    }
 
 
 def meeting_for_edit(*, pk: int) -> Meeting:

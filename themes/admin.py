@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from community.admin_rules import RulesModelAdmin
+
 from .models import ExperienceSheet, PresenterRole, Question, SheetAttachment, Theme, ThemeTopic, ThemeTransition
 from .services.lifecycle import theme_counts_refresh
 
@@ -24,7 +26,11 @@ class TransitionInline(admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(RulesModelAdmin):
+    """Staff members look themes up (a guide entry's source); facilitators correct them."""
+
+    view_rule = "themes.see_theme"
+    add_rule = change_rule = "themes.curate_themes"
     list_display = [
         "title",
         "state",
@@ -56,7 +62,7 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(ExperienceSheet)
-class ExperienceSheetAdmin(admin.ModelAdmin):
+class ExperienceSheetAdmin(RulesModelAdmin):
     list_display = ["theme", "updated_at", "updated_by"]
     list_select_related = ["theme", "updated_by"]
     raw_id_fields = ["theme", "updated_by"]
@@ -64,7 +70,7 @@ class ExperienceSheetAdmin(admin.ModelAdmin):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(RulesModelAdmin):
     list_display = ["__str__", "theme", "author", "created_at", "answered_at", "hidden_at"]
     list_select_related = ["theme", "author"]
     list_filter = ["answered_at", "hidden_at"]
@@ -73,6 +79,6 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThemeTopic)
-class ThemeTopicAdmin(admin.ModelAdmin):
+class ThemeTopicAdmin(RulesModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]

@@ -51,6 +51,14 @@ class Theme(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reworded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     topics = TaggableManager(_("topics"), through=TaggedTheme, blank=True, help_text=_("Separate topics with commas."))
     # The meeting's "Human bookstore" agenda item this theme fills while it is scheduled.

@@ -1,5 +1,6 @@
 """Every read a themes page needs, built so the query count does not grow with the rows."""
 
+import rules
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
@@ -15,7 +16,16 @@ from django.db.models import (
     Value,
 )
 
-from .enums import CLOSED_STATES, MAX_PRESENTERS, OPEN_STATES, PRESENTING_STATUSES, SLOT_STATUSES, ThemeSort
+from .enums import (
+    CLOSED_STATES,
+    MAX_PRESENTERS,
+    OPEN_STATES,
+    PRESENTING_STATUSES,
+    SLOT_STATUSES,
+    PresenterStatus,
+    ThemeSort,
+    ThemeState,
+)
 from .models import (
     PresenterRole,
     Question,
@@ -26,6 +36,7 @@ from .models import (
     ThemeTopic,
     ThemeTransition,
 )
+from .rules import has_free_slot, holds_slot, is_presenter
 
 
 def _annotated(user) -> QuerySet:
@@ -114,6 +125,46 @@ def theme_detail(*, pk: int, user) -> Theme:
         )
         .get(pk=pk)
     )
+
+
+def theme_page(*, pk: int, user) -> dict:
+    """Everything the theme page shows, with what the user may do there (by the rules in
+    ``rules.py``, asked as written: ``user.has_perm`` would say yes to a superuser for moves the
+    theme's state does not allow). Raises ``Theme.DoesNotExist``."""
+    from .services import allowed_moves
+
+    theme = theme_detail(pk=pk, user=user)
+    roles = theme.presenter_roles.all()
+    active = [r for r in roles if r.status in SLOT_STATUSES]
+    for role in active:
+        role.can_confirm = rules.has_perm("themes.confirm_presenter", user, role)
+        role.can_remove = rules.has_perm("themes.remove_presenter", user, role)
+    my_role = next((r for r in roles if r.member_id == user.pk), None)
+    sheet = getattr(theme, "sheet", None)
+    moves = allowed_moves(theme=theme, user=user)
+    free_slot = has_free_slot(user, theme)
+    can_hide = rules.has_perm("themes.hide_question", user, theme)
+    return {
+        "theme": theme,
+        "roles": active,
+        "is_proposer": theme.proposer_id == user.pk,
+        "is_presenter": is_presenter(user, theme),
+        "my_invitation": my_role if my_role and my_role.status == PresenterStatus.INVITED else None,
+        "can_volunteer": rules.has_perm("themes.volunteer", user, theme) and free_slot and not holds_slot(user, theme),
+        "can_invite": rules.has_perm("themes.invite_presenter", user, theme) and free_slot,
+        "can_edit": rules.has_perm("themes.edit_theme", user, theme),
+        "can_edit_sheet": rules.has_perm("themes.edit_sheet", user, theme),
+        "can_answer": rules.has_perm("themes.answer_question", user, theme),
+        "can_hide": can_hide,
+        "is_open": theme.state in OPEN_STATES,
+        "sheet": sheet if sheet and not sheet.is_empty else None,
+        "attachments": list(sheet.attachments.all()) if sheet else [],
+        "questions": theme_questions(theme=theme, user=user, include_hidden=can_hide),
+        "history": theme.transitions.all(),
+        "moves": [m for m in moves if m != ThemeState.SCHEDULED],
+        "can_schedule": rules.has_perm("themes.schedule_theme", user, theme) and ThemeState.SCHEDULED in moves,
+        "was_presented": theme.state in (ThemeState.PRESENTED, ThemeState.ARCHIVED),
+    }
 
 
 def theme_questions(*, theme: Theme, user, include_hidden: bool = False) -> list[Question]:

@@ -2,8 +2,12 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 
+from community import twofactor
 from community.enums import FACILITATORS_GROUP, GUIDE_EDITORS_GROUP, MemberState
 from community.models import MemberLanguage, Organisation, User
+
+# Every factory-made account with two factors uses this authenticator secret.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -29,6 +33,17 @@ class UserFactory(factory.django.DjangoModelFactory):
             for name in extracted:
                 # get_or_create: transactional tests flush the groups the migrations made.
                 self.groups.add(Group.objects.get_or_create(name=name)[0])
+
+    @factory.post_generation
+    def two_factors(self, create, extracted, **kwargs):
+        """Facilitators, editors and staff must have two factors: they get one unless told not to."""
+        if not create:
+            return
+        wanted = (
+            extracted if extracted is not None else bool(self.is_staff or self.is_superuser or self.groups.exists())
+        )
+        if wanted:
+            twofactor.totp_enable(user=self, secret=TEST_TOTP_SECRET)
 
 
 def facilitator(**kwargs) -> User:

@@ -102,7 +102,7 @@ def test_facilitator_approves_pending_member_who_then_reaches_the_directory(
     assert pending_client.get(reverse("community:waiting")).url == reverse("home")
 
 
-def test_declined_member_cannot_reach_members_pages(facilitator_client, django_capture_on_commit_callbacks):
+def test_declined_sign_up_is_signed_out_at_once(facilitator_client, django_capture_on_commit_callbacks):
     pending = factories.pending_member()
     client = Client()
     client.force_login(pending)
@@ -116,8 +116,12 @@ def test_declined_member_cannot_reach_members_pages(facilitator_client, django_c
     pending.refresh_from_db()
     assert pending.state == MemberState.DECLINED
     response = client.get(reverse("community:directory"))
+    # The session ended with the decision (as a suspension does): back to the login page.
     assert response.status_code == 302
-    assert response.url == reverse("community:waiting")
+    assert response.url == reverse("account_login") + "?next=" + reverse("community:directory")
+    assert client.get(reverse("community:waiting")).status_code == 302
+    # Signing in again, they read the decision and the facilitator's message.
+    client.force_login(pending)
     waiting = client.get(reverse("community:waiting")).content.decode()
     assert "Your membership was not approved" in waiting
     assert "Not in the network" in waiting

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -50,6 +52,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "community.security.ExactHostMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the query string or the form: NUL characters are dropped.
+    "community.security.DropNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "community.security.IdleSessionMiddleware",
+    "community.security.RequireTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -126,8 +134,6 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
-# The sign-up form says plainly when an email is already registered (closed community, asked for).
-ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
@@ -208,6 +214,61 @@ TAGGIT_CASE_INSENSITIVE = True
 SEED_DEMO_ALLOWED = True
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# --- Security ------------------------------------------------------------------------------
+# Kept together so the other settings blocks stay readable; the README's security section
+# explains each choice.
+
+# Nothing answers differently for an address that has an account: sign-up, login, password
+# reset and email change behave the same, and the owner of a known address gets an email.
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_RATE_LIMITS = {
+    # Failed logins (and failed authenticator codes, which allauth counts the same way): 10 a
+    # minute per client address, 5 per account in 5 minutes (keyed on the address alone, see
+    # community.adapters.AccountAdapter._get_login_attempts_cache_key).
+    "login_failed": "10/m/ip,5/5m/key",
+    # Password checks on the account-deletion page count like failed logins of that account.
+    "delete_account": "5/5m/user",
+}
+
+# Two factors: an authenticator app (TOTP) and recovery codes; required for staff,
+# facilitators and guide editors (community.security.RequireTwoFactorMiddleware).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Keep in Pact"
+MFA_ADAPTER = "community.adapters.MFAAdapter"
+# One 30-second step either side: a phone's clock a little off still works (each code once).
+MFA_TOTP_TOLERANCE = 1
+
+# Sessions: stored in the database (any web node reads them), ended after this much
+# inactivity; a member sees and ends their other sessions (allauth.usersessions).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
+USERSESSIONS_TRACK_ACTIVITY = False
+
+# The client's address: behind N trusted reverse proxies, the N-th address from the right of
+# X-Forwarded-For is the client's (rate limits per IP then count visitors, not the proxy).
+# Production refuses a Host header that is not exactly one of ALLOWED_HOSTS (no port variants).
+EXACT_ALLOWED_HOSTS = False
+
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# Content Security Policy: our own files only, no inline script or style, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -31,3 +31,17 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SEED_DEMO_ALLOWED = False
+
+# --- Security ------------------------------------------------------------------------------
+# The Host header must be one of these exactly: Django accepts any port after an allowed
+# name, community.security.ExactHostMiddleware does not.
+EXACT_ALLOWED_HOSTS = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+MFA_TRUST_COOKIE_SECURE = True
+# Links in emails are always https.
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from community.admin_rules import RulesModelAdmin
+
 from .models import NetworkingSession
 
 
 @admin.register(NetworkingSession)
-class NetworkingSessionAdmin(admin.ModelAdmin):
+class NetworkingSessionAdmin(RulesModelAdmin):
     """Read-mostly: sessions are set up and driven from the meeting's networking pages."""
 
     list_display = ["meeting", "state", "table_size", "rounds", "drawn_at"]

@@ -15,6 +15,9 @@ from . import draw as drawing
 from . import selectors
 from .models import Encounter, FollowUp, NetworkingSession, Participant, Seat, SessionState
 
+# Stored in place of the name of a member who deleted their account (in the site's language).
+FORMER_MEMBER = "Former member"
+
 DEFAULT_DECKS = {
     "en": [
         "Your flagship activity in one minute.",
@@ -226,7 +229,8 @@ def session_swap(
 ) -> drawing.Quality:
     """Swap two people's places in one round (a round that has not been played yet).
 
-    Side effects: updates both seats and the stored quality counts.
+    Side effects: updates both seats and the stored quality counts; records ``by`` as the
+    session's last editor.
     """
     with transaction.atomic():
         session = NetworkingSession.objects.select_for_update().get(pk=session.pk)
@@ -249,6 +253,8 @@ def session_swap(
             raise NetworkingError(_("They already sit at the same table."))
         a.table_number, b.table_number = b.table_number, a.table_number
         Seat.objects.bulk_update([a, b], ["table_number"])
+        session.updated_by = by
+        session.save(update_fields=["updated_by", "updated_at"])
         quality = session_quality_refresh(session=session)
     return quality
 
@@ -350,7 +356,7 @@ def session_round_control(*, session: NetworkingSession, by, action: str) -> Net
     """Drive a live session: next or previous round, pause or resume the clock.
 
     Every screen reads the clock from the session, so they all agree. Moving to
-    another round starts its clock afresh.
+    another round starts its clock afresh. Records ``by`` as the session's last editor.
     """
     with transaction.atomic():
         session = NetworkingSession.objects.select_for_update().get(pk=session.pk)
@@ -378,7 +384,8 @@ def session_round_control(*, session: NetworkingSession, by, action: str) -> Net
             session.paused_at = None
         else:
             raise NetworkingError(_("Unknown action."))
-        session.save(update_fields=["current_round", "round_started_at", "paused_at", "updated_at"])
+        session.updated_by = by
+        session.save(update_fields=["current_round", "round_started_at", "paused_at", "updated_by", "updated_at"])
     return session
 
 
@@ -410,6 +417,13 @@ def follow_up_delete(*, follow_up: FollowUp, by) -> None:
 
 
 def member_data_erase(*, member) -> int:
-    """Delete every follow-up a member wrote (with its note); return how many went."""
+    """Delete every follow-up a member wrote (with its note); return how many went.
+
+    Other members' follow-ups about this member stay theirs: the member's seats become
+    anonymous ("Former member", no centre), so those notes keep a person without a name.
+    """
     deleted, _detail = FollowUp.objects.filter(author=member).delete()
+    Participant.objects.filter(member=member).update(
+        member=None, guest_name=FORMER_MEMBER, organisation=None, organisation_name=""
+    )
     return deleted

@@ -7,12 +7,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from community.access import facilitator_required, member_required
+from community.access import member_required, permission_required
 from community.pickers import finding, posted_initial
 
 from . import selectors, services
 from .forms import FollowUpForm, SessionForm, SwapForm
 from .models import FollowUp, SessionState
+from .rules import RUN_SESSION
 
 
 def _session_url(session, name="session"):
@@ -37,7 +38,7 @@ def _posted(request) -> dict:
     return posted_initial(request, SessionForm, lists=["members"])
 
 
-@facilitator_required
+@permission_required(RUN_SESSION)
 def index(request, meeting_pk: int):
     """The sessions of a meeting, and the form to set up a new one."""
     meeting = selectors.meeting_or_404(meeting_pk)
@@ -64,7 +65,7 @@ def index(request, meeting_pk: int):
     )
 
 
-@facilitator_required
+@permission_required(RUN_SESSION)
 def session_detail(request, meeting_pk: int, session_pk: int):
     """The draw of a session: quality counts, every round's tables, swaps, then follow-ups."""
     session = selectors.session_or_404(meeting_pk=meeting_pk, session_pk=session_pk)
@@ -89,7 +90,7 @@ def _render_detail(request, session, swap_form=None, status=200):
     return render(request, "meetings/networking/session.html", context, status=status)
 
 
-@facilitator_required
+@permission_required(RUN_SESSION)
 def session_edit(request, meeting_pk: int, session_pk: int):
     session = selectors.session_or_404(meeting_pk=meeting_pk, session_pk=session_pk)
     if session.state not in (SessionState.SETUP, SessionState.READY):
@@ -131,7 +132,7 @@ def session_edit(request, meeting_pk: int, session_pk: int):
     )
 
 
-@facilitator_required
+@permission_required(RUN_SESSION)
 @require_POST
 def session_draw(request, meeting_pk: int, session_pk: int):
     session = selectors.session_or_404(meeting_pk=meeting_pk, session_pk=session_pk)
@@ -148,7 +149,7 @@ def session_draw(request, meeting_pk: int, session_pk: int):
     return _session_url(session)
 
 
-@facilitator_required
+@permission_required(RUN_SESSION)
 @require_POST
 def session_swap(request, meeting_pk: int, session_pk: int):
     session = selectors.session_or_404(meeting_pk=meeting_pk, session_pk=session_pk)
@@ -172,7 +173,7 @@ def session_swap(request, meeting_pk: int, session_pk: int):
     return _render_detail(request, session, swap_form=form, status=400)
 
 
-@facilitator_required
+@permission_required(RUN_SESSION)
 @require_POST
 def session_control(request, meeting_pk: int, session_pk: int):
     """Start, drive (next, previous, pause, resume) or finish a session."""
@@ -214,7 +215,7 @@ def _render_live(request, session, error="", status=200):
     return render(request, template, context, status=status)
 
 
-@facilitator_required
+@permission_required(RUN_SESSION)
 def live(request, meeting_pk: int, session_pk: int):
     """The full-screen page for the room: round, countdown, prompt card, tables."""
     session = selectors.session_or_404(meeting_pk=meeting_pk, session_pk=session_pk)

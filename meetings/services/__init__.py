@@ -19,9 +19,10 @@ from .agenda import (
 )
 from .feeds import calendar_feed_get, calendar_feed_regenerate, calendar_feed_url
 from .personal_data import member_data_erase
-from .records import attendance_record, minutes_publish, minutes_save, resource_add, resource_remove
+from .records import attendance_record, minutes_publish, minutes_record, minutes_save, resource_add, resource_remove
 from .rsvp import MeetingFull, RSVPRefused, rsvp_set
 from .scheduling import (
+    EDITABLE_FIELDS,
     MAX_AHEAD,
     MEETING_MOVES,
     STANDARD_AGENDA,
@@ -36,6 +37,7 @@ from .scheduling import (
 )
 
 __all__ = [
+    "EDITABLE_FIELDS",
     "MAX_AHEAD",
     "MEETING_MOVES",
     "STANDARD_AGENDA",
@@ -61,6 +63,7 @@ __all__ = [
     "meeting_update",
     "member_data_erase",
     "minutes_publish",
+    "minutes_record",
     "minutes_save",
     "resource_add",
     "resource_remove",

@@ -11,7 +11,7 @@ from community.models import User
 
 from ..enums import AgendaKind
 from ..models import AgendaItem, Meeting
-from .common import _lock
+from .common import _lock, _note_change
 
 
 @transaction.atomic
@@ -24,8 +24,8 @@ def agenda_item_add(
     duration_minutes: int = 20,
     leads: Iterable[User] = (),
 ) -> AgendaItem:
-    """Append an item at the end of the agenda."""
-    _lock(meeting)
+    """Append an item at the end of the agenda. The meeting's history records ``by``."""
+    locked = _lock(meeting)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
     item = AgendaItem.objects.create(
         meeting=meeting,
@@ -35,6 +35,7 @@ def agenda_item_add(
         position=0 if last is None else last + 1,
     )
     item.leads.set(leads)
+    _note_change(locked, by=by, reason=f"agenda item added: {title}"[:100])
     return item
 
 
@@ -42,19 +43,24 @@ def agenda_item_add(
 def agenda_item_update(
     *, item: AgendaItem, by: User, title: str, kind: str, duration_minutes: int, leads: Iterable[User]
 ) -> AgendaItem:
-    """Change an item's title, kind, length and leading members."""
+    """Change an item's title, kind, length and leading members. The meeting's history records ``by``."""
+    locked = _lock(item.meeting)
     item.title, item.kind, item.duration_minutes = title, kind, duration_minutes
     item.save(update_fields=["title", "kind", "duration_minutes"])
     item.leads.set(leads)
+    _note_change(locked, by=by, reason=f"agenda item changed: {title}"[:100])
     return item
 
 
 @transaction.atomic
 def agenda_item_remove(*, item: AgendaItem, by: User) -> None:
-    """Delete an item (and its minutes) and close the gap in the positions."""
+    """Delete an item (and its minutes) and close the gap in the positions.
+    The meeting's history records ``by``."""
     meeting = _lock(item.meeting)
+    title = item.title
     item.delete()
     _renumber(meeting)
+    _note_change(meeting, by=by, reason=f"agenda item removed: {title}"[:100])
 
 
 def _renumber(meeting: Meeting) -> list[AgendaItem]:
@@ -67,14 +73,16 @@ def _renumber(meeting: Meeting) -> list[AgendaItem]:
 
 @transaction.atomic
 def agenda_item_move(*, item: AgendaItem, by: User, direction: str) -> None:
-    """Swap an item with its neighbour above (``"up"``) or below (``"down"``)."""
-    _lock(item.meeting)
+    """Swap an item with its neighbour above (``"up"``) or below (``"down"``).
+    The meeting's history records ``by``."""
+    locked = _lock(item.meeting)
     items = _renumber(item.meeting)
     index = next(i for i, each in enumerate(items) if each.pk == item.pk)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(items):
         items[index].position, items[other].position = items[other].position, items[index].position
         AgendaItem.objects.bulk_update([items[index], items[other]], ["position"])
+        _note_change(locked, by=by, reason=f"agenda item moved {direction}: {item.title}"[:100])
 
 
 # --- human-bookstore slots, given to the presentations placed on a meeting (by ``themes``) -----

@@ -26,3 +26,7 @@ def member_data_erase(*, member: User) -> None:
     Minutes.objects.filter(updated_by=member).update(updated_by=None)
     Minutes.history.filter(history_user=member).update(history_user=None)
     Minutes.history.filter(updated_by=member).update(updated_by=None)
+    # The meetings' trail keeps what changed, credited to nobody.
+    Meeting.history.filter(history_user=member).update(history_user=None)
+    for field in ("created_by", "cancelled_by", "minutes_published_by"):
+        Meeting.history.filter(**{field: member}).update(**{field: None})

@@ -12,7 +12,7 @@ from community.models import User
 from ..enums import MeetingState
 from ..models import AgendaItem, Attendance, Meeting, Minutes, Resource
 from ..uploads import validate_upload
-from .common import _lock, _refresh
+from .common import _lock, _note_change, _record, _refresh
 from .scheduling import validate_online_url
 
 
@@ -53,12 +53,34 @@ def minutes_save(*, item: AgendaItem, text: str, by: User) -> Minutes | None:
     return minutes
 
 
+@transaction.atomic
+def minutes_record(
+    *, meeting: Meeting, texts: Iterable[tuple[AgendaItem, str]], by: User, publish: bool = False
+) -> Meeting:
+    """Write the minutes of several agenda items of one meeting at once, and publish them if asked.
+
+    One transaction: a refusal or a failure on any item leaves every item as it was.
+    Side effects: see ``minutes_save`` and ``minutes_publish``.
+    """
+    locked = _lock(meeting)
+    if locked.state == MeetingState.DRAFT:
+        raise ValidationError(_("Minutes are for published meetings."), code="draft")
+    for item, text in texts:
+        if item.meeting_id != locked.pk:
+            raise ValidationError(_("That agenda item belongs to another meeting."), code="item")
+        minutes_save(item=item, text=text, by=by)
+    if publish:
+        minutes_publish(meeting=meeting, by=by)
+    return meeting
+
+
 def minutes_publish(*, meeting: Meeting, by: User, published: bool = True) -> Meeting:
     """Show the minutes to members (or hide them again)."""
     with transaction.atomic():
         locked = _lock(meeting)
         locked.minutes_published_at = timezone.now() if published else None
         locked.minutes_published_by = by if published else None
+        _record(locked, by=by, reason="minutes published" if published else "minutes hidden")
         locked.save(update_fields=["minutes_published_at", "minutes_published_by", "updated_at"])
     _refresh(meeting, locked, ["minutes_published_at", "minutes_published_by_id"])
     return meeting
@@ -81,8 +103,12 @@ def resource_add(
     )
 
 
+@transaction.atomic
 def resource_remove(*, resource: Resource, by: User) -> None:
-    """Delete a resource and its stored file."""
+    """Delete a resource and its stored file. The meeting's history records ``by``."""
+    meeting = _lock(resource.meeting)
+    title = resource.title
     if resource.file:
         resource.file.delete(save=False)
     resource.delete()
+    _note_change(meeting, by=by, reason=f"resource removed: {title}"[:100])

@@ -7,16 +7,17 @@ from urllib.parse import urlsplit
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import audit
+from community.enums import AuditKind
 from community.models import User
 
 from .. import signals
 from ..enums import AgendaKind, MeetingState
 from ..models import AgendaItem, Meeting
-from .common import _lock, _refresh
+from .common import _lock, _record, _refresh
 from .rsvp import _promote_waitlist
 
 # The agenda every new meeting starts with: kind and minutes.
@@ -49,7 +50,7 @@ def _validate_schedule(*, starts_at: datetime, duration_minutes: int, now: datet
     if duration_minutes is None or duration_minutes < 1:
         raise ValidationError(_("The meeting must end after it starts."), code="end_before_start")
     if starts_at <= now:
-        raise ValidationError(_("A meeting cannot be scheduled in the past."), code="past")
+        raise ValidationError(_("This date and time are in the past: choose a moment to come."), code="past")
     if starts_at > now + MAX_AHEAD:
         raise ValidationError(_("A meeting can be scheduled at most five years ahead."), code="too_far")
 
@@ -74,7 +75,7 @@ def meeting_create(
     """
     _validate_schedule(starts_at=starts_at, duration_minutes=duration_minutes, now=now or timezone.now())
     validate_online_url(online_url)
-    meeting = Meeting.objects.create(
+    meeting = Meeting(
         title=title,
         description=description,
         starts_at=starts_at,
@@ -85,6 +86,8 @@ def meeting_create(
         capacity=capacity,
         created_by=by,
     )
+    _record(meeting, by=by, reason="created")
+    meeting.save(force_insert=True)
     AgendaItem.objects.bulk_create(
         AgendaItem(meeting=meeting, kind=kind, title=str(kind.label), duration_minutes=minutes, position=index)
         for index, (kind, minutes) in enumerate(STANDARD_AGENDA)
@@ -123,10 +126,11 @@ def meeting_transition(*, meeting: Meeting, to: str, by: User, reason: str = "")
             locked.cancel_reason = reason
             locked.cancelled_at = now
             locked.cancelled_by = by
-            locked.sequence = F("sequence") + 1
+            locked.sequence += 1  # the row is locked: no lost update
             fields += ["cancel_reason", "cancelled_at", "cancelled_by", "sequence"]
+            audit.record(kind=AuditKind.MEETING_CANCELLED, actor=by, target=locked, note=reason)
+        _record(locked, by=by, reason=str(to))
         locked.save(update_fields=fields)
-        locked.refresh_from_db(fields=["sequence"])
         # Listeners act inside this transaction (see ``meetings.signals``): themes go back to
         # the backlog, reminders queue the change notice on commit.
         if to == MeetingState.CANCELLED:
@@ -158,9 +162,10 @@ def meeting_reschedule(
 ) -> Meeting:
     """Move a meeting to a new start (and length or zone).
 
-    Side effects: SEQUENCE grows so calendars update the same event; for a published
-    meeting the change notice is queued after commit (``meeting_rescheduled``; reminders
-    follow the new time).
+    Side effects: SEQUENCE grows so calendars update the same event; a history revision
+    records ``by``; the audit trail records the old and new start; for a published meeting
+    the change notice is queued after commit (``meeting_rescheduled``; reminders follow the
+    new time).
     """
     with transaction.atomic():
         locked = _lock(meeting)
@@ -168,12 +173,14 @@ def meeting_reschedule(
             raise ValidationError(_("A cancelled meeting cannot be rescheduled."), code="cancelled")
         duration = duration_minutes if duration_minutes is not None else locked.duration_minutes
         _validate_schedule(starts_at=starts_at, duration_minutes=duration, now=now or timezone.now())
+        note = f"{locked.starts_at.isoformat()} → {starts_at.isoformat()}"
+        audit.record(kind=AuditKind.MEETING_RESCHEDULED, actor=by, target=locked, note=note)
         locked.starts_at = starts_at
         locked.duration_minutes = duration
         locked.time_zone = time_zone or locked.time_zone
-        locked.sequence = F("sequence") + 1
+        locked.sequence += 1  # the row is locked: no lost update
+        _record(locked, by=by, reason="rescheduled")
         locked.save(update_fields=["starts_at", "duration_minutes", "time_zone", "sequence", "updated_at"])
-        locked.refresh_from_db(fields=["sequence"])
         signals.meeting_rescheduled.send(sender=Meeting, meeting=locked, by=by)
     _refresh(meeting, locked, ["starts_at", "duration_minutes", "time_zone", "sequence", "updated_at"])
     return meeting
@@ -183,7 +190,7 @@ def meeting_reschedule(
 _CALENDAR_FIELDS = {"title", "description", "online_url", "place"}
 
 
-_EDITABLE_FIELDS = {"title", "description", "online_url", "place", "capacity"}
+EDITABLE_FIELDS = {"title", "description", "online_url", "place", "capacity"}
 
 
 def meeting_update(
@@ -200,7 +207,7 @@ def meeting_update(
 
     Side effects: raising the capacity offers the freed places to the waiting list in order.
     """
-    unknown = set(changes) - _EDITABLE_FIELDS
+    unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"meeting_update() got unexpected fields {sorted(unknown)}")
     validate_online_url(changes.get("online_url", ""))
@@ -218,10 +225,10 @@ def meeting_update(
             fields = [*changed, "updated_at"]
             # A reschedule bumps SEQUENCE itself: one change, one bump.
             if _CALENDAR_FIELDS & set(changed) and not moved:
-                locked.sequence = F("sequence") + 1
+                locked.sequence += 1  # the row is locked: no lost update
                 fields.append("sequence")
+            _record(locked, by=by, reason="edited")
             locked.save(update_fields=fields)
-            locked.refresh_from_db(fields=["sequence"])
         if "capacity" in changed:
             _promote_waitlist(locked)
         if moved:
@@ -235,6 +242,7 @@ def meeting_update(
             )
         elif time_zone and time_zone != locked.time_zone:
             locked.time_zone = time_zone
+            _record(locked, by=by, reason="edited")
             locked.save(update_fields=["time_zone", "updated_at"])
     meeting.refresh_from_db()
     return meeting

@@ -319,3 +319,19 @@ def test_standard_agenda_titles_show_in_the_readers_language(client_for):
     assert "<strong>Actualités du moment</strong>" in french
     assert "<strong>Principaux freins et défis</strong>" in french
     assert "<strong>Our successes</strong>" in french
+
+
+def test_edit_to_a_past_date_is_refused_by_the_service_and_keeps_what_was_typed(facilitator_client):
+    meeting = MeetingFactory(title="May meeting")
+    starts_at = meeting.starts_at
+
+    response = facilitator_client.post(
+        reverse("meetings:edit", args=[meeting.pk]), form_data(title="Renamed meeting", date="2020-01-01")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"date": ["This date and time are in the past: choose a moment to come."]}
+    assert 'value="Renamed meeting"' in response.content.decode()
+    meeting.refresh_from_db()
+    # One transaction: the new title was not kept either.
+    assert (meeting.title, meeting.starts_at, meeting.sequence) == ("May meeting", starts_at, 0)

@@ -3,6 +3,7 @@
 import zoneinfo
 from datetime import time
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -24,7 +25,6 @@ from ..forms import (
     ResourceForm,
 )
 from ..models import Meeting
-from ..rules import can_add_resource, can_see_minutes, rsvp_open
 from .common import _back, _form_error
 
 PAST_PER_PAGE = 12
@@ -56,7 +56,7 @@ def meeting_create(request):
             try:
                 meeting = services.meeting_create(by=request.user, now=now, **form.service_kwargs())
             except ValidationError as error:
-                _form_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(
                     request, _("Meeting saved as a draft with the standard agenda. Publish it when ready.")
@@ -91,20 +91,11 @@ def _suggested_initial(user, now) -> dict:
 @member_required
 @require_GET
 def meeting_detail(request, pk: int):
-    meeting = selectors.meeting_for_page(pk=pk, user=request.user)
-    context = {
-        "meeting": meeting,
-        "agenda": list(meeting.agenda_items.all()),
-        "resources": list(meeting.resources.all()),
-        "rsvp": selectors.rsvp_summary(meeting, request.user),
-        "rsvp_open": rsvp_open(request.user, meeting),
-        "can_add_resource": can_add_resource(request.user, meeting),
-        "can_see_minutes": can_see_minutes(request.user, meeting),
-        "attendees": selectors.attendance_summary(meeting, request.user),
-        "sections": slots.meeting_sections(meeting, request.user),
-        "resource_form": ResourceForm(),
-        "answers_url": reverse("meetings:answers", args=[meeting.pk]) if is_facilitator(request.user) else "",
-    }
+    context = selectors.meeting_page(pk=pk, user=request.user)
+    context["sections"] = slots.meeting_sections(context["meeting"], request.user)
+    context["resource_form"] = ResourceForm()
+    # The page names the first few people; facilitators page through every answer.
+    context["answers_url"] = reverse("meetings:answers", args=[pk]) if is_facilitator(request.user) else ""
     return render(request, "meetings/detail.html", context)
 
 
@@ -123,7 +114,7 @@ def meeting_answers(request, pk: int):
 @facilitator_required
 def meeting_edit(request, pk: int):
     meeting = selectors.meeting_for_edit(pk=pk)
-    if meeting.is_cancelled:
+    if not rules.has_perm("meetings.edit_meeting", request.user, meeting):
         raise Http404
     if request.method == "POST":
         form = MeetingForm(request.POST, meeting=meeting)
@@ -131,7 +122,7 @@ def meeting_edit(request, pk: int):
             try:
                 services.meeting_update(meeting=meeting, by=request.user, **form.service_kwargs())
             except ValidationError as error:
-                _form_error(form, error)
+                form.add_service_error(error)
             else:
                 messages.success(request, _("Meeting updated."))
                 return redirect("meetings:detail", pk=meeting.pk)
@@ -156,7 +147,7 @@ def meeting_publish(request, pk: int):
 @facilitator_required
 def meeting_cancel(request, pk: int):
     meeting = get_object_or_404(Meeting, pk=pk)
-    if meeting.is_cancelled or meeting.has_started:
+    if not rules.has_perm("meetings.cancel_meeting", request.user, meeting):
         raise Http404
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

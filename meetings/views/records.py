@@ -1,5 +1,6 @@
 """After the meeting: attendance, minutes and their history, shared resources and the library."""
 
+import rules
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -12,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 from community.access import facilitator_required, member_required
 from community.downloads import file_download
 from community.pickers import finding, posted_initial
-from community.rules import is_facilitator
 
 from .. import selectors, services
 from ..enums import MeetingState
@@ -23,7 +23,6 @@ from ..forms import (
     ResourceSearchForm,
 )
 from ..models import Meeting, Resource
-from ..rules import can_add_resource, can_remove_resource, can_view_meeting
 from .common import _back, _form_error
 
 RESOURCES_PER_PAGE = 20
@@ -66,13 +65,14 @@ def minutes(request, pk: int):
     if request.method == "POST":
         forms = [(item, MinutesForm(request.POST, prefix=f"item-{item.pk}")) for item in items]
         if all(form.is_valid() for _item, form in forms):
-            for item, form in forms:
-                services.minutes_save(item=item, text=form.cleaned_data["text"].strip(), by=request.user)
-            if request.POST.get("publish") == "1":
-                services.minutes_publish(meeting=meeting, by=request.user)
-                messages.success(request, _("Minutes saved and published."))
-            else:
-                messages.success(request, _("Minutes saved."))
+            publish = request.POST.get("publish") == "1"
+            services.minutes_record(
+                meeting=meeting,
+                texts=[(item, form.cleaned_data["text"].strip()) for item, form in forms],
+                by=request.user,
+                publish=publish,
+            )
+            messages.success(request, _("Minutes saved and published.") if publish else _("Minutes saved."))
             return redirect("meetings:detail", pk=meeting.pk)
     else:
         forms = [(item, MinutesForm(initial={"text": text_of(item)}, prefix=f"item-{item.pk}")) for item in items]
@@ -99,7 +99,7 @@ def minutes_history(request, pk: int):
 @member_required
 def resource_add(request, pk: int):
     meeting = get_object_or_404(selectors.visible_meetings(request.user), pk=pk)
-    if not can_add_resource(request.user, meeting):
+    if not rules.has_perm("meetings.attach_resource", request.user, meeting):
         raise Http404
     form = ResourceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -125,9 +125,7 @@ def resource_add(request, pk: int):
 @require_POST
 def resource_remove(request, pk: int):
     resource = get_object_or_404(Resource.objects.select_related("meeting"), pk=pk)
-    if not can_remove_resource(request.user, resource) or (
-        resource.meeting.is_draft and not is_facilitator(request.user)
-    ):
+    if not rules.has_perm("meetings.remove_resource", request.user, resource):
         raise Http404
     services.resource_remove(resource=resource, by=request.user)
     messages.success(request, _("Resource removed."))
@@ -139,7 +137,7 @@ def resource_remove(request, pk: int):
 def resource_file(request, pk: int):
     """A resource's uploaded file, for those who may see its meeting."""
     resource = get_object_or_404(Resource.objects.select_related("meeting"), pk=pk)
-    if not can_view_meeting(request.user, resource.meeting):
+    if not rules.has_perm("meetings.see_meeting", request.user, resource.meeting):
         raise Http404
     return file_download(resource.file)
 

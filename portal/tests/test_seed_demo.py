@@ -41,3 +41,34 @@ def test_seed_demo_refused_where_not_allowed(settings):
     with pytest.raises(CommandError):
         call_command("seed_demo", stdout=io.StringIO())
     assert User.objects.count() == 0
+
+
+def test_demo_facilitator_and_editor_get_the_documented_authenticator_secret():
+    from allauth.mfa.models import Authenticator
+
+    from community import twofactor
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+
+    for email in ("facilitator@example.org", "editor@example.org"):
+        user = User.objects.get(email=email)
+        assert twofactor.totp_secret_of(user) == "KEEPINPACTDEMOTOTPSECRET"
+        assert Authenticator.objects.filter(user=user).count() == 1
+    assert twofactor.totp_secret_of(User.objects.get(email="member@example.org")) is None
+
+
+def test_demo_totp_prints_the_current_code():
+    from community import twofactor
+
+    before = twofactor.totp_code(twofactor.DEMO_TOTP_SECRET)
+    out = io.StringIO()
+    call_command("demo_totp", stdout=out)
+    after = twofactor.totp_code(twofactor.DEMO_TOTP_SECRET)
+
+    lines = out.getvalue().splitlines()
+    # The code of the 30-second step the command ran in (a step may end in between).
+    printed = [line.split("  ")[0].split(": ") for line in lines]
+    assert [email for email, _code in printed] == ["facilitator@example.org", "editor@example.org"]
+    assert {code for _email, code in printed} <= {before, after}
+    assert "otpauth://totp/Keep%20in%20Pact:facilitator%40example.org?secret=KEEPINPACTDEMOTOTPSECRET" in lines[0]

@@ -113,9 +113,11 @@ def theme_propose(
 
 @transaction.atomic
 def theme_update(*, theme: Theme, by, title: str, summary: str, reason: str, topics: list[str]) -> Theme:
-    """Reword a theme. Side effects: renames its agenda item when it is scheduled."""
-    theme.title, theme.summary, theme.reason = title, summary, reason
-    theme.save(update_fields=["title", "summary", "reason", "updated_at"])
+    """Reword a theme, recording ``by`` as its last editor.
+
+    Side effects: renames its agenda item when it is scheduled."""
+    theme.title, theme.summary, theme.reason, theme.updated_by = title, summary, reason, by
+    theme.save(update_fields=["title", "summary", "reason", "updated_by", "updated_at"])
     theme.topics.set(topics)
     if theme.agenda_item_id:
         meetings_services.agenda_item_retitle(item_id=theme.agenda_item_id, title=title)

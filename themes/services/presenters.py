@@ -4,6 +4,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import audit
+from community.enums import AuditKind
 from community.rules import is_facilitator
 
 from ..enums import (
@@ -149,7 +151,8 @@ def presenter_confirm(*, role: PresenterRole, by) -> PresenterRole:
 def presenter_remove(*, role: PresenterRole, by) -> PresenterRole:
     """A facilitator removes a presenter (or an invitation), or a presenter steps down.
 
-    Side effects: the slot is freed and the scheduled agenda item loses that lead.
+    Side effects: the slot is freed and the scheduled agenda item loses that lead; a removal by
+    a facilitator is recorded in the audit trail.
     """
     # The theme's lock first, as the other presenter services take it, so the recount is exact.
     Theme.objects.select_for_update().filter(pk=role.theme_id).first()
@@ -162,5 +165,7 @@ def presenter_remove(*, role: PresenterRole, by) -> PresenterRole:
     role.status_changed_at, role.status_changed_by = timezone.now(), by
     role.save(update_fields=["status", "slot", "status_changed_at", "status_changed_by"])
     theme_counts_refresh(theme_ids=[role.theme_id])
+    if role.member_id != by.pk:  # stepping down is the presenter's own choice, not a decision on them
+        audit.record(kind=AuditKind.PRESENTER_REMOVED, actor=by, target=role.theme, note=str(role.member or ""))
     _sync_leads(role.theme)
     return role

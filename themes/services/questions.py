@@ -4,6 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import audit
+from community.enums import AuditKind
 from community.rules import is_facilitator
 
 from ..enums import (
@@ -54,10 +56,12 @@ def question_answer(*, question: Question, by, answer: str = "", answered: bool 
 
 @transaction.atomic
 def question_set_hidden(*, question: Question, by, hidden: bool) -> Question:
-    """A facilitator hides an inappropriate question (or shows it again)."""
+    """A facilitator hides an inappropriate question (or shows it again); the audit trail records it."""
     if not is_facilitator(by):
         raise ThemeError(_("Only a facilitator can do this."))
     question = Question.objects.select_for_update().get(pk=question.pk)
     question.hidden_at, question.hidden_by = (timezone.now(), by) if hidden else (None, None)
     question.save(update_fields=["hidden_at", "hidden_by"])
+    kind = AuditKind.QUESTION_HIDDEN if hidden else AuditKind.QUESTION_SHOWN
+    audit.record(kind=kind, actor=by, target=question.theme, note=question.body[:500])
     return question

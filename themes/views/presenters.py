@@ -1,5 +1,6 @@
 """Volunteering, invitations and their answers, confirming and removing presenters."""
 
+import rules
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -7,23 +8,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.access import facilitator_required, member_required
-from community.rules import is_facilitator
 
 from .. import services
-from ..enums import OPEN_STATES, SLOT_STATUSES, PresenterStatus
+from ..enums import PresenterStatus
 from ..forms import (
     InviteForm,
     VolunteerForm,
 )
 from ..models import PresenterRole, Theme
-from ..rules import is_presenter
 from .common import _back, _theme
 
 
 @member_required
 def theme_volunteer(request, pk: int):
     theme = _theme(pk)
-    if theme.state not in OPEN_STATES:
+    if not rules.has_perm("themes.volunteer", request.user, theme):
         raise Http404
     form = VolunteerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -40,7 +39,7 @@ def theme_volunteer(request, pk: int):
 @member_required
 def presenter_invite(request, pk: int):
     theme = get_object_or_404(Theme.objects.prefetch_related("presenter_roles"), pk=pk)
-    if theme.state not in OPEN_STATES or not is_presenter(request.user, theme):
+    if not rules.has_perm("themes.invite_presenter", request.user, theme):
         raise Http404
     form = InviteForm(request.POST or None, theme=theme, inviter=request.user)
     if request.method == "POST" and form.is_valid():
@@ -88,7 +87,7 @@ def presenter_confirm(request, pk: int, role_pk: int):
 def presenter_remove(request, pk: int, role_pk: int):
     """A facilitator removes a presenter; a presenter steps down."""
     role = get_object_or_404(PresenterRole.objects.select_related("theme", "member"), pk=role_pk, theme_id=pk)
-    if not (is_facilitator(request.user) or role.member_id == request.user.pk) or role.status not in SLOT_STATUSES:
+    if not rules.has_perm("themes.remove_presenter", request.user, role):
         raise Http404
     services.presenter_remove(role=role, by=request.user)
     messages.success(request, _("Presenter removed."))

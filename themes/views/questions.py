@@ -1,5 +1,6 @@
 """Questions on a theme: asked, voted, answered, hidden."""
 
+import rules
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
@@ -16,7 +17,6 @@ from ..forms import (
     QuestionForm,
 )
 from ..models import Question, Theme
-from ..rules import is_presenter
 from .common import _back, _is_htmx, _theme
 from .theme import _detail_context
 
@@ -73,7 +73,7 @@ def question_vote(request, pk: int, question_pk: int):
 def question_answer(request, pk: int, question_pk: int):
     question = _question(request, pk, question_pk)
     theme = get_object_or_404(Theme.objects.prefetch_related("presenter_roles"), pk=pk)
-    if not (is_presenter(request.user, theme) or is_facilitator(request.user)):
+    if not rules.has_perm("themes.answer_question", request.user, theme):
         raise Http404
     form = AnswerForm(request.POST or None, initial={"answer": question.answer})
     if request.method == "POST" and form.is_valid():

@@ -1,5 +1,6 @@
 """The experience sheet and its links and files."""
 
+import rules
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +17,6 @@ from ..forms import (
     SheetForm,
 )
 from ..models import ExperienceSheet, SheetAttachment, Theme
-from ..rules import is_presenter
 from .common import _back
 
 
@@ -24,7 +24,7 @@ def _sheet_theme(request, pk: int) -> Theme:
     theme = get_object_or_404(
         Theme.objects.prefetch_related("presenter_roles"), pk=pk, state__in=[*OPEN_STATES, ThemeState.PRESENTED]
     )
-    if not is_presenter(request.user, theme):
+    if not rules.has_perm("themes.edit_sheet", request.user, theme):
         raise Http404
     return theme
 

@@ -1,5 +1,6 @@
 """The themes list and a theme's page; proposing, editing, interest, state changes, placing on a meeting."""
 
+import rules
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -10,10 +11,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.access import facilitator_required, member_required
-from community.rules import is_facilitator
 
 from .. import selectors, services
-from ..enums import MAX_PRESENTERS, OPEN_STATES, SLOT_STATUSES, PresenterStatus, ThemeState
+from ..enums import OPEN_STATES, ThemeState
 from ..filters import ThemeFilter
 from ..forms import (
     QuestionForm,
@@ -23,7 +23,6 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Theme
-from ..rules import can_edit_theme, is_presenter
 from .common import PAGE_SIZE, _back, _is_htmx, _theme
 
 
@@ -75,44 +74,17 @@ def theme_detail(request, pk: int):
 
 def _detail_context(request, pk: int, question_form: QuestionForm | None = None) -> dict:
     try:
-        theme = selectors.theme_detail(pk=pk, user=request.user)
+        context = selectors.theme_page(pk=pk, user=request.user)
     except Theme.DoesNotExist as exc:
         raise Http404 from exc
-    user = request.user
-    facilitator = is_facilitator(user)
-    roles = theme.presenter_roles.all()
-    active = [r for r in roles if r.status in SLOT_STATUSES]
-    presenting = is_presenter(user, theme)
-    my_role = next((r for r in roles if r.member_id == user.pk), None)
-    sheet = getattr(theme, "sheet", None)
-    open_ = theme.state in OPEN_STATES
-    return {
-        "theme": theme,
-        "roles": active,
-        "is_proposer": theme.proposer_id == user.pk,
-        "is_presenter": presenting,
-        "my_invitation": my_role if my_role and my_role.status == PresenterStatus.INVITED else None,
-        "can_volunteer": open_ and len(active) < MAX_PRESENTERS and not (my_role and my_role.status in SLOT_STATUSES),
-        "can_invite": open_ and presenting and len(active) < MAX_PRESENTERS,
-        "can_edit": can_edit_theme(user, theme),
-        "can_edit_sheet": presenting and theme.state in (*OPEN_STATES, ThemeState.PRESENTED),
-        "can_answer": presenting or facilitator,
-        "is_open": open_,
-        "sheet": sheet if sheet and not sheet.is_empty else None,
-        "attachments": list(sheet.attachments.all()) if sheet else [],
-        "questions": selectors.theme_questions(theme=theme, user=user, include_hidden=facilitator),
-        "question_form": question_form or QuestionForm(),
-        "history": theme.transitions.all(),
-        "moves": [m for m in services.allowed_moves(theme=theme, user=user) if m != ThemeState.SCHEDULED],
-        "can_schedule": facilitator and ThemeState.SCHEDULED in services.allowed_moves(theme=theme, user=user),
-        "was_presented": theme.state in (ThemeState.PRESENTED, ThemeState.ARCHIVED),
-    }
+    context["question_form"] = question_form or QuestionForm()
+    return context
 
 
 @member_required
 def theme_edit(request, pk: int):
     theme = get_object_or_404(Theme.objects.prefetch_related("topics"), pk=pk)
-    if not can_edit_theme(request.user, theme):
+    if not rules.has_perm("themes.edit_theme", request.user, theme):
         raise Http404
     form = ThemeForm(request.POST or None, instance=theme)
     if request.method == "POST" and form.is_valid():
