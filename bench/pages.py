@@ -147,7 +147,8 @@ class Gunicorn:
                 "warning",
             ],
             cwd=BASE_DIR,
-            env=_env(),
+            # Production refuses any Host but the exact names served: here, with the free port.
+            env={**_env(), "DJANGO_ALLOWED_HOSTS": f"{HOST},{HOST}:{self.port}"},
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
