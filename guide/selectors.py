@@ -1,9 +1,12 @@
 """Every read the guide's pages need, with the joins that keep their query count constant."""
 
+import rules
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from . import slots
 from .enums import ContributionKind, ContributionState, Credit
-from .models import Chapter, Contribution, ContributionTransition
+from .models import Chapter, Contribution, ContributionTransition, GuideEdition
 
 PUBLIC_RELATED = ("chapter", "author", "centre", "source_theme", "source_meeting", "source_resource")
 
@@ -33,20 +36,42 @@ def chapter_published_entries(*, chapter: Chapter) -> QuerySet[Contribution]:
     )
 
 
-def published_guide() -> list[tuple[Chapter, list[Contribution]]]:
-    """The whole published guide, chapter by chapter (chapters without entries left out)."""
-    entries = Contribution.objects.published().select_related("author", "centre").order_by("order", "pk")
-    chapters = Chapter.objects.prefetch_related(Prefetch("contributions", queryset=entries, to_attr="entries"))
-    return [(chapter, chapter.entries) for chapter in chapters.order_by("order", "pk") if chapter.entries]
+def pdf_contents() -> list[tuple[Chapter, list[tuple[int, str]]]]:
+    """The contents of the PDF: each chapter with published entries, and their ids and titles in order.
+
+    Two queries whatever the size; the entries' texts are read part by part (``pdf_chapter_entries``).
+    """
+    rows = Contribution.objects.published().order_by("order", "pk").values_list("chapter_id", "pk", "title")
+    entries: dict[int, list[tuple[int, str]]] = {}
+    for chapter_id, pk, title in rows.iterator(chunk_size=2000):
+        entries.setdefault(chapter_id, []).append((pk, title))
+    chapters = Chapter.objects.filter(pk__in=list(entries)).order_by("order", "pk")
+    return [(chapter, entries[chapter.pk]) for chapter in chapters]
 
 
-def published_search(*, query: str) -> QuerySet[Contribution]:
-    return (
-        Contribution.objects.published()
-        .filter(Q(title__icontains=query) | Q(body__icontains=query))
-        .select_related("chapter", "author", "centre")
-        .order_by("chapter__order", "order", "pk")
-    )
+def pdf_entries(*, ids: list[int]) -> list[Contribution]:
+    """Entries of the PDF's contents, in the order of ``ids``, for one part.
+
+    Read by id, not by chapter: a part holds what its contents list even when an entry is
+    published while the build runs (the next build adds it to both).
+    """
+    found = Contribution.objects.published().filter(pk__in=ids).select_related("author", "centre").in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
+def current_guide_edition(*, language: str) -> GuideEdition | None:
+    """The newest built PDF of the guide in this language (one indexed query)."""
+    return GuideEdition.objects.filter(language=language).exclude(file="").order_by("-built_at", "-pk").first()
+
+
+def guide_edition_languages() -> list[str]:
+    """The languages whose PDF has been asked for: each is rebuilt when the guide changes."""
+    return sorted(set(GuideEdition.objects.values_list("language", flat=True).distinct()))
+
+
+def published_search(*, query: str, language: str | None = None) -> QuerySet[Contribution]:
+    """Published entries matching ``query``, best first, each with a ``snippet`` (the site's index)."""
+    return slots.search_entries(query=query, language=language).select_related("chapter", "author", "centre")
 
 
 def latest_published(*, limit: int = 5) -> list[Contribution]:
@@ -69,6 +94,37 @@ def contributions_of(*, author) -> QuerySet[Contribution]:
         .prefetch_related(_comment_steps())
         .order_by("-updated_at", "-pk")
     )
+
+
+def _author_flags(contribution: Contribution, user) -> Contribution:
+    """Set what the author may do with the contribution, by the rules in ``rules.py`` asked as
+    written (``user.has_perm`` would say yes to a superuser for moves the state does not allow).
+    Reads only the loaded row: no query."""
+    contribution.can_edit = rules.has_perm("guide.edit_contribution", user, contribution)
+    contribution.can_submit = rules.has_perm("guide.submit_contribution", user, contribution)
+    contribution.can_withdraw = rules.has_perm("guide.withdraw_contribution", user, contribution)
+    contribution.can_delete = rules.has_perm("guide.delete_draft", user, contribution)
+    return contribution
+
+
+def my_contributions_page(*, user, page_number, page_size: int) -> dict:
+    """The "my contributions" page: one page of the member's contributions, each with its flags."""
+    page = Paginator(contributions_of(author=user), page_size).get_page(page_number)
+    for contribution in page:
+        _author_flags(contribution, user)
+    return {"page": page}
+
+
+def own_contribution(*, pk: int, user) -> Contribution:
+    """The member's own contribution with its flags. Raises ``Contribution.DoesNotExist`` for
+    anyone else's, so that the page answers 404."""
+    return _author_flags(Contribution.objects.select_related("chapter").get(pk=pk, author=user), user)
+
+
+def contribution_edit_page(*, contribution: Contribution) -> dict:
+    """The edit page: the contribution (from ``own_contribution``) and the editors' comments."""
+    steps = contribution.transitions.select_related("by").filter(by_editor=True).exclude(comment="")
+    return {"contribution": contribution, "editor_steps": steps, "can_submit": contribution.can_submit}
 
 
 def awaiting_review_count() -> int:

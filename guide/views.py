@@ -1,10 +1,14 @@
 from itertools import groupby
 
+import rules
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,9 +23,11 @@ from .cache import cached_fragment, fragment_key, guide_version
 from .enums import ContributionKind, ContributionState
 from .forms import ContributionForm, GuideSearchForm, PreviewForm
 from .models import Chapter, Contribution
-from .rules import can_edit_contribution
 
 PAGE_SIZE = 30
+PDF_FILENAME = "guide-multi-partnership-cooperation.pdf"
+# Seconds after which a reader who found no PDF yet may try again.
+PDF_RETRY_AFTER = 30
 
 
 def toc(request):
@@ -30,7 +36,8 @@ def toc(request):
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     results = None
     if len(query) >= 2:
-        results = Paginator(selectors.published_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+        entries = selectors.published_search(query=query, language=getattr(request, "LANGUAGE_CODE", None))
+        results = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "guide/toc.html",
@@ -117,30 +124,36 @@ def contribute(request):
     else:
         initial = {"centre": request.user.organisation_id, **_source_initial(request)}
         form = ContributionForm(initial=initial)
-    return render(request, "guide/contribute.html", {"form": form})
+    return render(
+        request, "guide/contribute.html", {"form": form, "can_submit": rules.has_perm("guide.contribute", request.user)}
+    )
 
 
 def _own(request, pk) -> Contribution:
-    """The signed-in member's contribution; anyone else's answers 404."""
-    return get_object_or_404(Contribution.objects.select_related("chapter"), pk=pk, author=request.user)
+    """The signed-in member's contribution, with what they may do with it; anyone else's answers 404."""
+    try:
+        return selectors.own_contribution(pk=pk, user=request.user)
+    except Contribution.DoesNotExist:
+        raise Http404 from None
 
 
 @member_required
 def edit(request, pk):
     """Change a draft or an entry with changes requested, then save or resubmit it."""
     contribution = _own(request, pk)
-    if not can_edit_contribution(request.user, contribution):
+    if not contribution.can_edit:
         messages.error(request, _("“%(title)s” can no longer be changed.") % {"title": contribution.title})
         return redirect("guide:mine")
     if request.method == "POST":
-        form = ContributionForm(request.POST, instance=contribution, submitting="submit" in request.POST)
+        submit = "submit" in request.POST and contribution.can_submit
+        form = ContributionForm(request.POST, instance=contribution, submitting=submit)
         if form.is_valid():
             try:
                 services.contribution_update(
                     contribution=contribution,
                     by=request.user,
                     version=form.cleaned_data["version"] or 0,
-                    submit="submit" in request.POST,
+                    submit=submit,
                     **_form_fields(form),
                 )
             except services.StaleEditError as exc:
@@ -149,15 +162,16 @@ def edit(request, pk):
                 messages.error(request, str(exc))
                 return redirect("guide:mine")
             else:
-                if "submit" in request.POST:
+                if submit:
                     messages.success(request, _("Your contribution was sent to the guide editors."))
                 else:
                     messages.success(request, _("Your changes are saved."))
                 return redirect("guide:mine")
     else:
         form = ContributionForm(instance=contribution)
-    steps = contribution.transitions.select_related("by").filter(by_editor=True).exclude(comment="")
-    return render(request, "guide/edit.html", {"form": form, "contribution": contribution, "editor_steps": steps})
+    return render(
+        request, "guide/edit.html", {"form": form, **selectors.contribution_edit_page(contribution=contribution)}
+    )
 
 
 @member_required
@@ -165,9 +179,24 @@ def edit(request, pk):
 def transition(request, pk, action):
     """The author's own moves: submit a draft, withdraw a submission."""
     contribution = _own(request, pk)
-    to = {"submit": ContributionState.SUBMITTED, "withdraw": ContributionState.DRAFT}.get(action)
+    to, allowed = {
+        "submit": (ContributionState.SUBMITTED, contribution.can_submit),
+        "withdraw": (ContributionState.DRAFT, contribution.can_withdraw),
+    }.get(action, (None, False))
     if to is None:
         raise Http404
+    if not allowed:
+        # The same refusal the workflow gives, without reaching it.
+        messages.error(
+            request,
+            _("“%(title)s” cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "title": contribution.title,
+                "from": contribution.get_state_display(),
+                "to": ContributionState(to).label,
+            },
+        )
+        return redirect("guide:mine")
     try:
         services.contribution_transition(contribution=contribution, to=to, by=request.user)
     except services.TransitionError as exc:
@@ -183,7 +212,11 @@ def transition(request, pk, action):
 @member_required
 @require_POST
 def delete(request, pk):
+    """The author deletes a draft never submitted."""
     contribution = _own(request, pk)
+    if not contribution.can_delete:
+        messages.error(request, _("Only a draft can be deleted."))
+        return redirect("guide:mine")
     try:
         services.contribution_delete_draft(contribution=contribution, by=request.user)
     except services.NotEditableError as exc:
@@ -196,8 +229,8 @@ def delete(request, pk):
 @member_required
 def mine(request):
     """My contributions, their review state and the editors' comments."""
-    page = Paginator(selectors.contributions_of(author=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "guide/mine.html", {"page": page})
+    page = selectors.my_contributions_page(user=request.user, page_number=request.GET.get("page"), page_size=PAGE_SIZE)
+    return render(request, "guide/mine.html", page)
 
 
 @member_required
@@ -211,13 +244,41 @@ def preview(request):
     )
 
 
-def guide_pdf(request):
-    """The whole published guide as one PDF, rebuilt only when the guide changed."""
+def _pdf_language() -> str:
     try:
-        data, key = pdf.guide_pdf(base_url=request.build_absolute_uri("/"))
-    except pdf.PdfUnavailable:
-        return render(request, "guide/pdf_unavailable.html", status=503)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="guide-multi-partnership-cooperation.pdf"'
-    response["ETag"] = f'"{key}"'
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def guide_pdf(request):
+    """The whole published guide as one PDF: the last built file, streamed from the storage.
+
+    Nothing is laid out here. When the guide changed since that build (its fingerprint, one
+    kept in the cache), a build is queued and readers get the previous file until it is done; before the
+    first build, a page saying it is being prepared.
+    """
+    language = _pdf_language()
+    edition = selectors.current_guide_edition(language=language)
+    if edition is None or edition.fingerprint != pdf.current_fingerprint(language=language):
+        services.guide_pdf_request_build(language=language)
+        # Where tasks run inline the build is already done.
+        edition = selectors.current_guide_edition(language=language)
+    if edition is None:
+        if services.guide_pdf_engine_missing(language=language):
+            return render(request, "guide/pdf_unavailable.html", status=503)
+        response = render(request, "guide/pdf_preparing.html", status=503)
+        response["Retry-After"] = str(PDF_RETRY_AFTER)
+        return response
+    etag = f'"{edition.fingerprint}"'
+    asked = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag in asked or "*" in asked:
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            edition.file.open("rb"), content_type="application/pdf", filename=PDF_FILENAME, as_attachment=False
+        )
+    response["ETag"] = etag
+    # Browsers ask again each time (a 304 when nothing changed): a reader never keeps an old file.
+    response["Cache-Control"] = "no-cache"
     return response

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -85,6 +86,8 @@ class Theme(models.Model):
     # view was most of their cost.
     interest_count = models.PositiveIntegerField(_("interested members"), default=0, editable=False)
     presenter_count = models.PositiveSmallIntegerField(_("presenters"), default=0, editable=False)
+    # Kept current by the database on every write, with the sheet, topics and answered questions.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("theme")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guide', '0002_guide_editors_permissions'),
+        ('guide', '0004_pdf_editions'),
     ]
 
     operations = [

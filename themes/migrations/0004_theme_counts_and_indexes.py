@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('meetings', '0001_initial'),
-        ('themes', '0002_theme_updated_by'),
+        ('themes', '0003_search_vector'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
