@@ -147,7 +147,8 @@ class Gunicorn:
                 "warning",
             ],
             cwd=BASE_DIR,
-            env=_env(),
+            # Production refuses any Host but the exact names served: here, with the free port.
+            env={**_env(), "DJANGO_ALLOWED_HOSTS": f"{HOST},{HOST}:{self.port}"},
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -211,11 +212,12 @@ def wrk(url: str, cookie: str, duration: int, connections: int, script: str | No
     return result
 
 
-def mixed_script(pages, cookies) -> str:
+def mixed_script(pages, cookies, host: str) -> str:
     """A wrk script that cycles through every page with its role's cookie."""
     lines = ["local requests = {}"]
     for _, role, path in pages:
-        headers = ", ".join(f'["{k}"] = "{v}"' for k, v in _headers(cookies[role]).items())
+        # wrk.format drops wrk's own headers, Host included: production refuses a request without it.
+        headers = ", ".join(f'["{k}"] = "{v}"' for k, v in {"Host": host, **_headers(cookies[role])}.items())
         lines.append(f'table.insert(requests, wrk.format("GET", "{path}", {{{headers}}}))')
     lines += [
         "local n = 0",
@@ -282,7 +284,7 @@ def main() -> None:
         bare_rps = statistics.median(r["bare_rps"] for r in results) if results else 0
         print(f"bare view: {bare_rps} req/s (median over the run)")
 
-        script = mixed_script(pages, cookies)
+        script = mixed_script(pages, cookies, f"{HOST}:{server.port}")
         sent, duration = 0, 10
         while sent < args.mixed:
             run = wrk(server.url("/"), "", duration, args.connections, script=script)

@@ -15,20 +15,30 @@ import os
 import random
 import sys
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
-MEMBERS = 2000
-THEMES = 530
-MEETINGS = 138
-RSVPS = 11645
-CROWDED_MEETING_ANSWERS = 615
-ENTRIES = 10040
-BIG_CHAPTER_ENTRIES = 200
 BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Targets:
+    """How many rows of each kind the database holds once scaled (the benchmark's by default)."""
+
+    members: int = 2000
+    themes: int = 530
+    meetings: int = 138
+    rsvps: int = 11645
+    crowded_meeting_answers: int = 615
+    entries: int = 10040
+    big_chapter_entries: int = 200
+
+
+BENCHMARK = Targets()
 
 VOCABULARY = (
     "partnership network centre employers youth guidance training mentoring cooperation funding "
@@ -57,7 +67,7 @@ def setup_django() -> None:
     django.setup()
 
 
-def _top_up_members(rng, stdout):
+def _top_up_members(rng, stdout, targets):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.utils import timezone
@@ -66,7 +76,7 @@ def _top_up_members(rng, stdout):
     from community.models import MemberLanguage, Organisation
 
     User = get_user_model()
-    missing = MEMBERS - User.objects.count()
+    missing = targets.members - User.objects.count()
     if missing <= 0:
         return
     centres = list(Organisation.objects.all())
@@ -104,7 +114,7 @@ def _top_up_members(rng, stdout):
     stdout.write(f"  members: +{len(created)}\n")
 
 
-def _top_up_meetings(rng, stdout):
+def _top_up_meetings(rng, stdout, targets):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -112,7 +122,7 @@ def _top_up_meetings(rng, stdout):
     from meetings.models import RSVP, AgendaItem, Meeting, Minutes
 
     User = get_user_model()
-    missing = MEETINGS - Meeting.objects.count()
+    missing = targets.meetings - Meeting.objects.count()
     now = timezone.now()
     if missing > 0:
         oldest = Meeting.objects.order_by("starts_at").values_list("starts_at", flat=True).first() or now
@@ -141,7 +151,7 @@ def _top_up_meetings(rng, stdout):
         Minutes.objects.bulk_create([Minutes(agenda_item=item, text=_text(rng, 60)) for item in items])
         stdout.write(f"  meetings: +{len(meetings)}\n")
 
-    missing = RSVPS - RSVP.objects.count()
+    missing = targets.rsvps - RSVP.objects.count()
     if missing <= 0:
         return
     member_ids = list(User.objects.filter(state="approved").values_list("pk", flat=True))
@@ -152,7 +162,7 @@ def _top_up_meetings(rng, stdout):
     )
     taken = set(RSVP.objects.values_list("meeting_id", "member_id"))
     rows = []
-    crowd_missing = CROWDED_MEETING_ANSWERS - sum(1 for meeting_id, _ in taken if meeting_id == crowded.pk)
+    crowd_missing = targets.crowded_meeting_answers - sum(1 for meeting_id, _ in taken if meeting_id == crowded.pk)
     for member_id in member_ids:
         if crowd_missing <= 0 or len(rows) >= missing:
             break
@@ -171,14 +181,14 @@ def _top_up_meetings(rng, stdout):
     stdout.write(f"  answers: +{len(rows)}\n")
 
 
-def _top_up_themes(rng, stdout):
+def _top_up_themes(rng, stdout, targets):
     from django.contrib.auth import get_user_model
 
     from themes.enums import ThemeReason, ThemeState
     from themes.models import Question, Theme, ThemeInterest
 
     User = get_user_model()
-    missing = THEMES - Theme.objects.count()
+    missing = targets.themes - Theme.objects.count()
     if missing <= 0:
         return
     member_ids = list(User.objects.filter(state="approved").values_list("pk", flat=True))
@@ -211,7 +221,7 @@ def _top_up_themes(rng, stdout):
     stdout.write(f"  themes: +{len(themes)}\n")
 
 
-def _top_up_guide(rng, stdout):
+def _top_up_guide(rng, stdout, targets):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
@@ -240,8 +250,8 @@ def _top_up_guide(rng, stdout):
         )
 
     in_big = Contribution.objects.filter(chapter=big, state=ContributionState.PUBLISHED).count()
-    rows = [entry(big, ContributionState.PUBLISHED) for _ in range(BIG_CHAPTER_ENTRIES - in_big)]
-    missing = ENTRIES - Contribution.objects.count() - len(rows)
+    rows = [entry(big, ContributionState.PUBLISHED) for _ in range(targets.big_chapter_entries - in_big)]
+    missing = targets.entries - Contribution.objects.count() - len(rows)
     others = list(Chapter.objects.exclude(pk=big.pk))
     states = [ContributionState.SUBMITTED, ContributionState.DRAFT, ContributionState.REJECTED]
     # Most of the archive waits in the editors' queue or in drafts; a few more are published elsewhere.
@@ -253,14 +263,19 @@ def _top_up_guide(rng, stdout):
     stdout.write(f"  guide entries: +{len(rows)}\n")
 
 
-def seed_scale(stdout=sys.stdout) -> None:
-    """Fill the database up to the benchmark's sizes (idempotent)."""
+def seed_scale(stdout=sys.stdout, targets: Targets = BENCHMARK) -> None:
+    """Fill the database up to ``targets`` (the benchmark's sizes by default; idempotent)."""
     from django.core.management import call_command
+
+    from themes.models import Theme
+    from themes.services.lifecycle import theme_counts_refresh
 
     call_command("seed_demo", stdout=stdout)
     rng = random.Random(50)
     for step in (_top_up_members, _top_up_meetings, _top_up_themes, _top_up_guide):
-        step(rng, stdout)
+        step(rng, stdout, targets)
+    # Interest was written in bulk: fill the count columns the services keep.
+    theme_counts_refresh(theme_ids=Theme.objects.values_list("pk", flat=True))
 
 
 def main() -> None:

@@ -127,7 +127,15 @@ class Contribution(models.Model):
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")
         ordering = ["chapter__order", "order", "pk"]
-        indexes = [models.Index(fields=["chapter", "state", "order"])]
+        indexes = [
+            models.Index(fields=["chapter", "state", "order"]),
+            # The dashboard's latest entries: the newest few published, read from the index's head.
+            models.Index(
+                fields=["-published_at", "-id"],
+                name="guide_latest_published",
+                condition=Q(state=ContributionState.PUBLISHED),
+            ),
+        ]
         constraints = [
             # Nothing reaches readers without the author's consent to the licence.
             models.CheckConstraint(

@@ -18,6 +18,7 @@ from community.enums import AuditKind
 from community.rules import is_guide_editor, is_member
 
 from . import pdf, selectors
+from .cache import guide_changed as guide_fragments_changed
 from .enums import DELETABLE_STATES, EDITABLE_STATES, Actor, ContributionState, Credit
 from .models import Chapter, Contribution, ContributionTransition, GuideEdition
 from .tasks import (
@@ -279,6 +280,7 @@ def member_data_erase(*, member) -> None:
         kept = list(mine.values_list("pk", flat=True))
         # updated_at changes the PDF's fingerprint: the erased name leaves the PDF with the next build.
         Contribution.objects.filter(pk__in=kept).update(author=None, credit=Credit.ANONYMOUS, updated_at=timezone.now())
+        guide_fragments_changed()  # a queryset update sends no save signal: the credits changed
         Contribution.history.filter(id__in=kept).update(author=None, credit=Credit.ANONYMOUS)
         Contribution.history.filter(history_user=member).update(history_user=None)
         if kept:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.http import parse_etags
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from meetings.models import Meeting, Resource
 from themes.models import Theme
 
 from . import pdf, selectors, services
+from .cache import cached_fragment, fragment_key, guide_version
 from .enums import ContributionKind, ContributionState
 from .forms import ContributionForm, GuideSearchForm, PreviewForm
 from .models import Chapter, Contribution
@@ -39,21 +41,44 @@ def toc(request):
     return render(
         request,
         "guide/toc.html",
-        {"chapters": selectors.chapters_with_counts(), "form": form, "query": query, "results": results},
+        {
+            # Lazy: only evaluated when the cached table of contents is missing.
+            "chapters": selectors.chapters_with_counts(),
+            "guide_version": guide_version(),
+            "form": form,
+            "query": query,
+            "results": results,
+        },
     )
+
+
+# Pages of a chapter cached for visitors; beyond, rendered each time (no cache filled by guessing).
+CACHED_PAGES = 100
+
+
+def _chapter_body(request, chapter: Chapter, page_number: str, *, show_sources: bool) -> str:
+    page = Paginator(selectors.chapter_published_entries(chapter=chapter), PAGE_SIZE).get_page(page_number)
+    labels = dict(ContributionKind.choices)
+    groups = [(labels.get(kind, kind), list(entries)) for kind, entries in groupby(page, key=lambda e: e.kind)]
+    context = {"chapter": chapter, "page": page, "groups": groups, "show_sources": show_sources}
+    return render_to_string("guide/includes/_chapter_body.html", context, request=request)
 
 
 def chapter(request, slug):
-    """One chapter with its published entries, grouped by kind."""
+    """One chapter with its published entries, grouped by kind (the body is HTML rendered by us).
+
+    Visitors all see the same page: its body is cached under the guide's version. Members
+    also see where each entry came from (themes, meetings), rendered for them.
+    """
     chapter = get_object_or_404(Chapter, slug=slug)
-    page = Paginator(selectors.chapter_published_entries(chapter=chapter), PAGE_SIZE).get_page(request.GET.get("page"))
-    labels = dict(ContributionKind.choices)
-    groups = [(labels.get(kind, kind), list(entries)) for kind, entries in groupby(page, key=lambda e: e.kind)]
-    return render(
-        request,
-        "guide/chapter.html",
-        {"chapter": chapter, "page": page, "groups": groups, "show_sources": is_member(request.user)},
-    )
+    page_number = request.GET.get("page", "1")
+    show_sources = is_member(request.user)
+    if show_sources or not (page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES):
+        body = _chapter_body(request, chapter, page_number, show_sources=show_sources)
+    else:
+        key = fragment_key("chapter", chapter.pk, int(page_number))
+        body = cached_fragment(key, lambda: _chapter_body(request, chapter, page_number, show_sources=False))
+    return render(request, "guide/chapter.html", {"chapter": chapter, "body": body})
 
 
 def _source_initial(request) -> dict:

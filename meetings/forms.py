@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.models import User, time_zone_choices
+from community.pickers import find_field, show_only
 
 from .enums import AgendaKind, RSVPResponse
 from .models import AgendaItem, Meeting
@@ -133,8 +134,9 @@ class AgendaItemForm(forms.ModelForm):
         label=_("Leading members"),
         queryset=User.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+        widget=forms.CheckboxSelectMultiple,
     )
+    find = find_field()
 
     class Meta:
         model = AgendaItem
@@ -143,6 +145,10 @@ class AgendaItemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["leads"].queryset = _member_choices()
+        # The item's leads and the members found are listed, not the whole community.
+        current = list(self.instance.leads.values_list("pk", flat=True)) if self.instance.pk else []
+        query = (self.data.get(self.add_prefix("find")) if self.is_bound else self.initial.get("find")) or ""
+        show_only(self, "leads", proposed=current, query=query.strip()[:100])
         self.fields["duration_minutes"].min_value = 1
         self.fields["duration_minutes"].widget.attrs["min"] = 1
         if not self.instance.pk:
@@ -153,13 +159,16 @@ class AttendanceForm(forms.Form):
     present = forms.ModelMultipleChoiceField(
         label=_("Present"), queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
+    find = find_field()
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, proposed=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = members
         self.fields["present"].label_from_instance = lambda obj: (
             f"{obj.display_name} — {obj.organisation}" if obj.organisation_id else obj.display_name
         )
+        query = (self.data.get("find") if self.is_bound else self.initial.get("find")) or ""
+        show_only(self, "present", proposed=proposed, query=query.strip()[:100])
 
 
 class MinutesForm(forms.Form):

@@ -4,7 +4,8 @@ import difflib
 from datetime import datetime, timedelta
 
 import rules
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -48,8 +49,31 @@ def meeting_lists(user: User, *, now: datetime | None = None) -> tuple[QuerySet[
     return upcoming, past
 
 
+# The meeting page names at most this many people per list; the counts say how many in all and
+# facilitators follow a link to the paged list of every answer.
+PEOPLE_SHOWN = 24
+
+
+def _counted(rows) -> Coalesce:
+    grouped = rows.order_by().values("meeting").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(grouped, output_field=IntegerField()), Value(0))
+
+
+def _listed_to(viewer: User) -> Q:
+    """People a viewer may see named on a meeting's page (``member`` relative to the row)."""
+    if is_facilitator(viewer):
+        return Q()
+    return Q(member__listed_in_directory=True) | Q(member=viewer)
+
+
 def meeting_for_page(*, pk: int, user: User) -> Meeting:
-    """A meeting with its agenda (leads, minutes), answers, attendance and resources; 404 if hidden."""
+    """A meeting with its agenda (leads, minutes) and resources; 404 if hidden.
+
+    Answers and attendance are not loaded: the meeting's own query counts them (and reads the
+    viewer's answer), and ``rsvp_summary`` and ``attendance_summary`` fetch only the few people
+    the page names. ``going_ids`` and ``attendee_ids`` hold the viewer alone (when they
+    answered going or attended), which is all the permission rules ask of them on this page.
+    """
     agenda = (
         AgendaItem.objects.order_by("position", "pk")
         .select_related("minutes")
@@ -57,25 +81,35 @@ def meeting_for_page(*, pk: int, user: User) -> Meeting:
             Prefetch("leads", queryset=User.objects.select_related("organisation").order_by("display_name"))
         )
     )
+    answers = RSVP.objects.filter(meeting=OuterRef("pk"))
+    present = Attendance.objects.filter(meeting=OuterRef("pk"))
+    mine = answers.filter(member=user)
+    going = Q(response=RSVPResponse.GOING)
     meeting = get_object_or_404(
         visible_meetings(user)
         .select_related("created_by", "cancelled_by", "minutes_published_by")
+        .annotate(
+            going_total=_counted(answers.filter(going)),
+            going_listed=_counted(answers.filter(going & _listed_to(user))),
+            maybe_total=_counted(answers.filter(response=RSVPResponse.MAYBE)),
+            not_going_total=_counted(answers.filter(response=RSVPResponse.NOT_GOING)),
+            waitlisted_total=_counted(answers.filter(response=RSVPResponse.WAITLISTED)),
+            attended_total=_counted(present),
+            attended_listed=_counted(present.filter(_listed_to(user))),
+            viewer_attended=Exists(present.filter(member=user)),
+            my_rsvp_pk=Subquery(mine.values("pk")[:1]),
+            my_response=Subquery(mine.values("response")[:1]),
+            my_waitlisted_at=Subquery(mine.values("waitlisted_at")[:1]),
+            my_updated_at=Subquery(mine.values("updated_at")[:1]),
+        )
         .prefetch_related(
             Prefetch("agenda_items", queryset=agenda),
-            Prefetch(
-                "rsvps",
-                queryset=RSVP.objects.select_related("member", "member__organisation").order_by(
-                    "waitlisted_at", "responded_at", "pk"
-                ),
-            ),
-            Prefetch("attendances", queryset=Attendance.objects.select_related("member", "member__organisation")),
             Prefetch("resources", queryset=Resource.objects.select_related("added_by").order_by("-created_at", "-pk")),
         ),
         pk=pk,
     )
-    rsvps = list(meeting.rsvps.all())
-    meeting.going_ids = {r.member_id for r in rsvps if r.response == RSVPResponse.GOING}
-    meeting.attendee_ids = {a.member_id for a in meeting.attendances.all()}
+    meeting.going_ids = {user.pk} if meeting.my_response == RSVPResponse.GOING else set()
+    meeting.attendee_ids = {user.pk} if meeting.viewer_attended else set()
     return meeting
 
 
@@ -118,38 +152,84 @@ def in_directory(member: User) -> bool:
     return bool(getattr(member, "listed_in_directory", True))
 
 
-def rsvp_summary(meeting: Meeting, viewer: User) -> dict:
-    """Answers grouped for the page: who is coming respects the directory choice."""
-    rsvps = list(meeting.rsvps.all())
-    going = [r for r in rsvps if r.response == RSVPResponse.GOING]
-    facilitator = is_facilitator(viewer)
-    shown = [r.member for r in going if facilitator or r.member_id == viewer.pk or in_directory(r.member)]
-    waitlist = sorted(
-        (r for r in rsvps if r.response == RSVPResponse.WAITLISTED),
-        key=lambda r: (r.waitlisted_at or r.updated_at, r.pk),
+def _my_rsvp(meeting: Meeting, viewer: User) -> RSVP | None:
+    """The viewer's answer, from the values the meeting page's query read."""
+    if getattr(meeting, "my_rsvp_pk", None) is None:
+        return None
+    return RSVP(
+        pk=meeting.my_rsvp_pk,
+        meeting=meeting,
+        member=viewer,
+        response=meeting.my_response,
+        waitlisted_at=meeting.my_waitlisted_at,
+        updated_at=meeting.my_updated_at,
     )
-    mine = next((r for r in rsvps if r.member_id == viewer.pk), None)
+
+
+def rsvp_summary(meeting: Meeting, viewer: User) -> dict:
+    """Answers counted for the page (``meeting_for_page``); who is coming (the first few)
+    respects the directory choice."""
+    facilitator = is_facilitator(viewer)
+    answers = RSVP.objects.filter(meeting=meeting)
+    going_total, going_listed, waitlisted = meeting.going_total, meeting.going_listed, meeting.waitlisted_total
+    mine = _my_rsvp(meeting, viewer)
+    shown = []
+    if going_listed:
+        shown = [
+            r.member
+            for r in answers.filter(Q(response=RSVPResponse.GOING) & _listed_to(viewer))
+            .select_related("member", "member__organisation")
+            .order_by("waitlisted_at", "responded_at", "pk")[:PEOPLE_SHOWN]
+        ]
+    queue = answers.filter(response=RSVPResponse.WAITLISTED).annotate(since=Coalesce("waitlisted_at", "updated_at"))
+    waitlist = []
+    if facilitator and waitlisted:
+        waitlist = [r.member for r in queue.select_related("member").order_by("since", "pk")[:PEOPLE_SHOWN]]
+    position = None
+    if mine is not None and mine.response == RSVPResponse.WAITLISTED:
+        since = mine.waitlisted_at or mine.updated_at
+        position = queue.filter(Q(since__lt=since) | Q(since=since, pk__lt=mine.pk)).count() + 1
     return {
-        "going_count": len(going),
-        "maybe_count": sum(r.response == RSVPResponse.MAYBE for r in rsvps),
-        "not_going_count": sum(r.response == RSVPResponse.NOT_GOING for r in rsvps),
-        "waitlist_count": len(waitlist),
+        "going_count": going_total,
+        "maybe_count": meeting.maybe_total,
+        "not_going_count": meeting.not_going_total,
+        "waitlist_count": waitlisted,
         "going_shown": shown,
-        "going_hidden": len(going) - len(shown),
-        "waitlist": [r.member for r in waitlist] if facilitator else [],
+        "going_more": going_listed - len(shown),
+        "going_hidden": going_total - going_listed,
+        "waitlist": waitlist,
         "my_rsvp": mine,
-        "my_waitlist_position": next((i + 1 for i, r in enumerate(waitlist) if r.member_id == viewer.pk), None),
-        "full": meeting.capacity is not None and len(going) >= meeting.capacity,
-        "places_left": None if meeting.capacity is None else max(meeting.capacity - len(going), 0),
+        "my_waitlist_position": position,
+        "full": meeting.capacity is not None and going_total >= meeting.capacity,
+        "places_left": None if meeting.capacity is None else max(meeting.capacity - going_total, 0),
     }
 
 
 def attendance_summary(meeting: Meeting, viewer: User) -> dict:
-    """Who was there, respecting the directory choice (facilitators see everyone)."""
-    facilitator = is_facilitator(viewer)
-    people = sorted((a.member for a in meeting.attendances.all()), key=lambda m: (m.display_name, m.pk))
-    shown = [m for m in people if facilitator or m.pk == viewer.pk or in_directory(m)]
-    return {"count": len(people), "shown": shown, "hidden": len(people) - len(shown)}
+    """Who was there (the first few by name), respecting the directory choice (facilitators see everyone)."""
+    shown = []
+    if meeting.attended_listed:
+        shown = [
+            a.member
+            for a in Attendance.objects.filter(Q(meeting=meeting) & _listed_to(viewer))
+            .select_related("member", "member__organisation")
+            .order_by("member__display_name", "member__pk")[:PEOPLE_SHOWN]
+        ]
+    return {
+        "count": meeting.attended_total,
+        "shown": shown,
+        "more": meeting.attended_listed - len(shown),
+        "hidden": meeting.attended_total - meeting.attended_listed,
+    }
+
+
+def meeting_answers(meeting: Meeting) -> QuerySet[RSVP]:
+    """Every answer to a meeting with its member and centre, for the facilitators' paged list."""
+    return (
+        RSVP.objects.filter(meeting=meeting)
+        .select_related("member", "member__organisation")
+        .order_by("response", "member__display_name", "pk")
+    )
 
 
 def next_meeting_for(user: User, *, now: datetime | None = None) -> Meeting | None:

@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/publish/", views.meeting_publish, name="publish"),
     path("<int:pk>/cancel/", views.meeting_cancel, name="cancel"),
     path("<int:pk>/rsvp/", views.rsvp, name="rsvp"),
+    path("<int:pk>/answers/", views.meeting_answers, name="answers"),
     path("<int:pk>/ical/", views.meeting_ical, name="ical"),
     path("<int:pk>/agenda/", views.agenda, name="agenda"),
     path("<int:pk>/agenda/<int:item_pk>/", views.agenda_item_edit, name="agenda_item"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from .enums import MAX_PRESENTERS, SLOT_STATUSES, PresenterStatus, ThemeReason, ThemeState
+from .enums import MAX_PRESENTERS, OPEN_STATES, SLOT_STATUSES, PresenterStatus, ThemeReason, ThemeState
 
 
 class ThemeTopic(TagBase):
@@ -81,6 +81,11 @@ class Theme(models.Model):
         related_name="+",
     )
     state_note = models.TextField(_("note with the last state change"), blank=True)
+    # Kept by the services that change interest and presenters (``theme_counts_refresh``): the
+    # backlog and the dashboard sort on them, and counting the relations per row on every page
+    # view was most of their cost.
+    interest_count = models.PositiveIntegerField(_("interested members"), default=0, editable=False)
+    presenter_count = models.PositiveSmallIntegerField(_("presenters"), default=0, editable=False)
     # Kept current by the database on every write, with the sheet, topics and answered questions.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -88,7 +93,16 @@ class Theme(models.Model):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "-created_at"])]
+        indexes = [
+            models.Index(fields=["state", "-created_at"]),
+            # The backlog's "most interest" sort and the dashboard's "looking for presenters" panel.
+            models.Index(fields=["-interest_count", "-created_at"], name="theme_by_interest"),
+            models.Index(
+                fields=["presenter_count", "-interest_count", "-created_at"],
+                name="theme_looking_for_presenters",
+                condition=Q(state__in=OPEN_STATES),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -9,15 +9,12 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce
 
 from .enums import (
     CLOSED_STATES,
@@ -42,25 +39,13 @@ from .models import (
 from .rules import has_free_slot, holds_slot, is_presenter
 
 
-def _count(queryset) -> Coalesce:
-    """A correlated ``COUNT`` subquery: counting two relations with joins would multiply them."""
-    return Coalesce(
-        Subquery(
-            queryset.order_by().values("theme").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()
-        ),
-        Value(0),
-    )
-
-
 def _annotated(user) -> QuerySet:
-    interest = ThemeInterest.objects.filter(theme=OuterRef("pk"))
-    queryset = Theme.objects.annotate(
-        interest_count=_count(interest),
-        presenter_count=_count(PresenterRole.objects.filter(theme=OuterRef("pk"), status__in=SLOT_STATUSES)),
-    )
+    """Themes with ``is_interested`` for ``user``; the counts are columns kept by the services."""
     if user is not None and user.is_authenticated:
-        return queryset.annotate(is_interested=Exists(interest.filter(member=user)))
-    return queryset.annotate(is_interested=Value(False, output_field=BooleanField()))
+        return Theme.objects.annotate(
+            is_interested=Exists(ThemeInterest.objects.filter(theme=OuterRef("pk"), member=user))
+        )
+    return Theme.objects.annotate(is_interested=Value(False, output_field=BooleanField()))
 
 
 def _active_roles() -> Prefetch:

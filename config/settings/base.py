@@ -112,6 +112,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Sessions (speed) -------------------------------------------------------------------------
+# Sessions are read from the cache and written through to the database: a page costs no session
+# query once the cache holds it, and a flushed cache loses no one's sign-in.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# --- end of sessions (speed) ------------------------------------------------------------------
+
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

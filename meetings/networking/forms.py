@@ -2,6 +2,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from community.pickers import find_field, show_only
+
 from .models import FollowUp, FollowUpReason, Participant, TableSize
 from .services import Guest
 
@@ -22,8 +24,9 @@ class SessionForm(forms.Form):
         queryset=get_user_model().objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Ticked at first: the members going to the meeting."),
+        help_text=_("Listed: the members going to the meeting (ticked at first) and the members you find."),
     )
+    find = find_field()
     guests = forms.CharField(
         label=_("Guests"),
         required=False,
@@ -43,11 +46,13 @@ class SessionForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, proposed=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = (
             get_user_model().objects.approved().select_related("organisation").order_by("display_name", "pk")
         )
+        query = (self.data.get("find") if self.is_bound else self.initial.get("find")) or ""
+        self.found = show_only(self, "members", proposed=proposed, query=query.strip()[:100])
 
     def clean_guests(self) -> list[Guest]:
         guests, problems = [], []

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.access import member_required, permission_required
+from community.pickers import finding, posted_initial
 
 from . import selectors, services
 from .forms import FollowUpForm, SessionForm, SwapForm
@@ -33,22 +34,27 @@ def _is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
+def _posted(request) -> dict:
+    return posted_initial(request, SessionForm, lists=["members"])
+
+
 @permission_required(RUN_SESSION)
 def index(request, meeting_pk: int):
     """The sessions of a meeting, and the form to set up a new one."""
     meeting = selectors.meeting_or_404(meeting_pk)
-    if request.method == "POST":
-        form = SessionForm(request.POST)
+    proposed = selectors.going_member_ids(meeting)
+    if finding(request):
+        form = SessionForm(initial=_posted(request), proposed=proposed)
+    elif request.method == "POST":
+        form = SessionForm(request.POST, proposed=proposed)
         if form.is_valid():
             session = services.session_create(meeting=meeting, by=request.user, **form.service_kwargs())
             messages.success(request, _("Session set up. Draw the rounds when the participants are right."))
             return _session_url(session)
     else:
         form = SessionForm(
-            initial={
-                "members": selectors.going_member_ids(meeting),
-                "prompts": "\n".join(services.default_deck(get_language())),
-            }
+            initial={"members": proposed, "prompts": "\n".join(services.default_deck(get_language()))},
+            proposed=proposed,
         )
     sessions = list(selectors.sessions_of_meeting(meeting))
     return render(
@@ -90,7 +96,9 @@ def session_edit(request, meeting_pk: int, session_pk: int):
     if session.state not in (SessionState.SETUP, SessionState.READY):
         messages.error(request, _("The session has started: its set-up can no longer change."))
         return _session_url(session)
-    if request.method == "POST":
+    if finding(request):
+        form = SessionForm(initial=_posted(request))
+    elif request.method == "POST":
         form = SessionForm(request.POST)
         if form.is_valid():
             try:

@@ -7,6 +7,7 @@ from .agenda import agenda, agenda_item_edit, agenda_item_move, agenda_item_remo
 from .calendars import FEED_TOKEN, calendar_feed, calendar_feed_regenerate, meeting_ical
 from .meeting import (
     PAST_PER_PAGE,
+    meeting_answers,
     meeting_cancel,
     meeting_create,
     meeting_detail,
@@ -38,6 +39,7 @@ __all__ = [
     "attendance",
     "calendar_feed",
     "calendar_feed_regenerate",
+    "meeting_answers",
     "meeting_cancel",
     "meeting_create",
     "meeting_detail",

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.access import facilitator_required
+from community.pickers import finding, posted_initial
 
 from .. import services
 from ..enums import MeetingState
@@ -18,8 +19,13 @@ from ..models import AgendaItem, Meeting
 @facilitator_required
 def agenda(request, pk: int):
     meeting = get_object_or_404(Meeting.objects.exclude(state=MeetingState.CANCELLED), pk=pk)
-    form = AgendaItemForm(request.POST or None, prefix="new")
-    if request.method == "POST" and form.is_valid():
+    if finding(request):
+        form = AgendaItemForm(
+            initial=posted_initial(request, AgendaItemForm, prefix="new", lists=["leads"]), prefix="new"
+        )
+    else:
+        form = AgendaItemForm(request.POST or None, prefix="new")
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         services.agenda_item_add(
             meeting=meeting,
@@ -46,8 +52,11 @@ def _item(pk: int, item_pk: int) -> AgendaItem:
 @facilitator_required
 def agenda_item_edit(request, pk: int, item_pk: int):
     item = _item(pk, item_pk)
-    form = AgendaItemForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
+    if finding(request):
+        form = AgendaItemForm(initial=posted_initial(request, AgendaItemForm, lists=["leads"]), instance=item)
+    else:
+        form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         data = form.cleaned_data
         services.agenda_item_update(
             item=item,

@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import facilitator_required, member_required
+from community.rules import is_facilitator
 
 from .. import selectors, services, slots
 from ..enums import MeetingState, RSVPResponse
@@ -92,7 +94,21 @@ def meeting_detail(request, pk: int):
     context = selectors.meeting_page(pk=pk, user=request.user)
     context["sections"] = slots.meeting_sections(context["meeting"], request.user)
     context["resource_form"] = ResourceForm()
+    # The page names the first few people; facilitators page through every answer.
+    context["answers_url"] = reverse("meetings:answers", args=[pk]) if is_facilitator(request.user) else ""
     return render(request, "meetings/detail.html", context)
+
+
+ANSWERS_PER_PAGE = 50
+
+
+@facilitator_required
+@require_GET
+def meeting_answers(request, pk: int):
+    """Facilitators: every answer to a meeting, paged (the meeting page names only the first few)."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    page = Paginator(selectors.meeting_answers(meeting), ANSWERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "meetings/answers.html", {"meeting": meeting, "page": page})
 
 
 @facilitator_required

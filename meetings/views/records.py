@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from community.access import facilitator_required, member_required
 from community.downloads import file_download
+from community.pickers import finding, posted_initial
 
 from .. import selectors, services
 from ..enums import MeetingState
@@ -32,8 +33,12 @@ def attendance(request, pk: int):
     meeting = get_object_or_404(Meeting.objects.filter(state=MeetingState.PUBLISHED), pk=pk)
     members, ticked = selectors.attendance_choices(meeting)
     started = meeting.starts_at <= timezone.now()
-    if request.method == "POST":
-        form = AttendanceForm(request.POST, members=members)
+    if finding(request):
+        form = AttendanceForm(
+            initial=posted_initial(request, AttendanceForm, lists=["present"]), members=members, proposed=ticked
+        )
+    elif request.method == "POST":
+        form = AttendanceForm(request.POST, members=members, proposed=ticked)
         if form.is_valid():
             try:
                 present = services.attendance_record(
@@ -45,7 +50,7 @@ def attendance(request, pk: int):
                 messages.success(request, _("Attendance saved: %(count)d present.") % {"count": len(present)})
                 return redirect("meetings:detail", pk=meeting.pk)
     else:
-        form = AttendanceForm(members=members, initial={"present": list(ticked)})
+        form = AttendanceForm(members=members, initial={"present": list(ticked)}, proposed=ticked)
     return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form, "started": started})
 
 

@@ -24,7 +24,7 @@ from ..models import (
     ThemeTopic,
     ThemeTransition,
 )
-from ..services.lifecycle import _fill_agenda_item
+from ..services.lifecycle import _fill_agenda_item, theme_counts_refresh
 from .data import PITCHES, PR, QUESTIONS, SHEETS, THEMES, A, P, S, W, X
 
 
@@ -172,6 +172,7 @@ def seed_themes(stdout) -> None:
     Theme.objects.bulk_update(themes, ["created_at", "state_changed_at", "state_note"])
     ThemeInterest.objects.bulk_create(interests)
     PresenterRole.objects.bulk_create(roles)
+    theme_counts_refresh(theme_ids=[theme.pk for theme in themes])
     ThemeTransition.objects.bulk_create(transitions)
     for transition in transitions:
         transition.at = transition._at

@@ -1,6 +1,8 @@
 """A theme's life: proposed, reworded, moved between states (placed on a meeting), and members' interest."""
 
 from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,7 @@ from meetings.models import Meeting
 from ..enums import (
     OPEN_STATES,
     PRESENTING_STATUSES,
+    SLOT_STATUSES,
     PresenterStatus,
     ThemeState,
 )
@@ -103,6 +106,8 @@ def theme_propose(
         PresenterRole.objects.create(
             theme=theme, member=proposer, status=PresenterStatus.VOLUNTEERED, slot=1, pitch=pitch
         )
+        theme_counts_refresh(theme_ids=[theme.pk])
+        theme.presenter_count = 1
     return theme
 
 
@@ -208,15 +213,38 @@ def _sync_leads(theme: Theme) -> None:
         meetings_services.agenda_item_leads_set(item_id=theme.agenda_item_id, leads=_presenting_members(theme))
 
 
+def _counted(rows) -> Coalesce:
+    return Coalesce(
+        Subquery(rows.order_by().values("theme").annotate(n=Count("pk")).values("n")[:1], output_field=IntegerField()),
+        Value(0),
+    )
+
+
+def theme_counts_refresh(*, theme_ids) -> None:
+    """Recount the interest and the slot-holding presenters of these themes into their columns.
+
+    Every service that adds or removes an interest or a presenter calls it after its write,
+    holding the theme's row lock (``select_for_update``), so the count it reads includes every
+    committed change and two concurrent writers cannot leave a stale number.
+    """
+    Theme.objects.filter(pk__in=list(theme_ids)).update(
+        interest_count=_counted(ThemeInterest.objects.filter(theme=OuterRef("pk"))),
+        presenter_count=_counted(PresenterRole.objects.filter(theme=OuterRef("pk"), status__in=SLOT_STATUSES)),
+    )
+
+
+@transaction.atomic
 def theme_set_interest(*, theme: Theme, member, interested: bool) -> int:
     """Say (or take back) that ``member`` is interested. Idempotent: a double submit counts once.
 
-    Returns the theme's interest count afterwards.
+    Side effects: the theme's ``interest_count`` column follows. Returns the count afterwards.
     """
+    theme = Theme.objects.select_for_update().get(pk=theme.pk)
     if interested:
         if theme.state not in OPEN_STATES:
             raise ThemeError(_("This theme no longer collects interest."))
         ThemeInterest.objects.bulk_create([ThemeInterest(theme=theme, member=member)], ignore_conflicts=True)
     else:
         ThemeInterest.objects.filter(theme=theme, member=member).delete()
-    return ThemeInterest.objects.filter(theme=theme).count()
+    theme_counts_refresh(theme_ids=[theme.pk])
+    return Theme.objects.values_list("interest_count", flat=True).get(pk=theme.pk)

@@ -1,6 +1,7 @@
 """What is erased of a member's theme data before their account is deleted."""
 
 from django.db import transaction
+from django.db.models import Q
 
 from ..enums import (
     OPEN_STATES,
@@ -16,7 +17,7 @@ from ..models import (
     ThemeInterest,
     ThemeTransition,
 )
-from .lifecycle import _sync_leads
+from .lifecycle import _sync_leads, theme_counts_refresh
 
 
 @transaction.atomic
@@ -34,13 +35,22 @@ def member_data_erase(*, member) -> None:
     ThemeTransition.objects.filter(by=member).update(by=None)
     ExperienceSheet.objects.filter(updated_by=member).update(updated_by=None)
     SheetAttachment.objects.filter(added_by=member).update(added_by=None)
+    upcoming = PresenterRole.objects.filter(member=member, theme__state__in=OPEN_STATES)
+    # Lock the themes whose counts change, as the interest and presenter services do.
+    recounted = list(
+        Theme.objects.select_for_update()
+        .filter(
+            Q(pk__in=ThemeInterest.objects.filter(member=member).values("theme")) | Q(pk__in=upcoming.values("theme"))
+        )
+        .values_list("pk", flat=True)
+    )
     ThemeInterest.objects.filter(member=member).delete()
     QuestionVote.objects.filter(member=member).delete()
-    upcoming = PresenterRole.objects.filter(member=member, theme__state__in=OPEN_STATES)
     themes = list(Theme.objects.filter(presenter_roles__in=upcoming).distinct())
     upcoming.update(member=None, status=PresenterStatus.REMOVED, slot=None)
     PresenterRole.objects.filter(member=member).update(member=None)
     PresenterRole.objects.filter(invited_by=member).update(invited_by=None)
     PresenterRole.objects.filter(status_changed_by=member).update(status_changed_by=None)
+    theme_counts_refresh(theme_ids=recounted)
     for theme in themes:
         _sync_leads(theme)

@@ -19,7 +19,7 @@ from ..models import (
     PresenterRole,
     Theme,
 )
-from .lifecycle import ThemeError, _sync_leads
+from .lifecycle import ThemeError, _sync_leads, theme_counts_refresh
 
 
 def _lock_roles(theme: Theme) -> tuple[Theme, list[PresenterRole]]:
@@ -78,6 +78,7 @@ def presenter_volunteer(*, theme: Theme, member, pitch: str = "") -> PresenterRo
             pitch=pitch,
             status_changed_by=member,
         )
+    theme_counts_refresh(theme_ids=[theme.pk])
     _sync_leads(theme)
     return role
 
@@ -107,6 +108,7 @@ def presenter_invite(*, theme: Theme, by, member) -> PresenterRole:
         pitch="",
         status_changed_by=by,
     )
+    theme_counts_refresh(theme_ids=[theme.pk])
     from ..tasks import notify_presenter_invitation
 
     transaction.on_commit(lambda: notify_presenter_invitation.delay(role_id=role.pk))
@@ -126,6 +128,7 @@ def presenter_respond(*, theme: Theme, member, accept: bool) -> PresenterRole:
     role.slot = role.slot if accept else None
     role.status_changed_at, role.status_changed_by = timezone.now(), member
     role.save(update_fields=["status", "slot", "status_changed_at", "status_changed_by"])
+    theme_counts_refresh(theme_ids=[theme.pk])
     _sync_leads(theme)
     return role
 
@@ -151,6 +154,8 @@ def presenter_remove(*, role: PresenterRole, by) -> PresenterRole:
     Side effects: the slot is freed and the scheduled agenda item loses that lead; a removal by
     a facilitator is recorded in the audit trail.
     """
+    # The theme's lock first, as the other presenter services take it, so the recount is exact.
+    Theme.objects.select_for_update().filter(pk=role.theme_id).first()
     role = PresenterRole.objects.select_for_update().get(pk=role.pk)
     if not (is_facilitator(by) or role.member_id == by.pk):
         raise ThemeError(_("Only a facilitator can do this."))
@@ -159,6 +164,7 @@ def presenter_remove(*, role: PresenterRole, by) -> PresenterRole:
     role.status, role.slot = PresenterStatus.REMOVED, None
     role.status_changed_at, role.status_changed_by = timezone.now(), by
     role.save(update_fields=["status", "slot", "status_changed_at", "status_changed_by"])
+    theme_counts_refresh(theme_ids=[role.theme_id])
     if role.member_id != by.pk:  # stepping down is the presenter's own choice, not a decision on them
         audit.record(kind=AuditKind.PRESENTER_REMOVED, actor=by, target=role.theme, note=str(role.member or ""))
     _sync_leads(role.theme)

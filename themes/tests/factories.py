@@ -8,6 +8,7 @@ from meetings.enums import MeetingState
 from meetings.models import Meeting
 from themes.enums import PresenterStatus, ThemeReason, ThemeState
 from themes.models import PresenterRole, Question, Theme
+from themes.services.lifecycle import theme_counts_refresh
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -35,9 +36,12 @@ def presenter(theme, member=None, *, status=PresenterStatus.CONFIRMED, slot=None
     if slot is None:
         taken = set(theme.presenter_roles.exclude(slot=None).values_list("slot", flat=True))
         slot = 1 if 1 not in taken else 2
-    return PresenterRole.objects.create(
+    role = PresenterRole.objects.create(
         theme=theme, member=member or UserFactory(), status=status, slot=slot, pitch=pitch
     )
+    # Leave the theme's count column as the presenter services would.
+    theme_counts_refresh(theme_ids=[theme.pk])
+    return role
 
 
 class QuestionFactory(factory.django.DjangoModelFactory):

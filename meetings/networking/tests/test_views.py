@@ -379,3 +379,30 @@ def test_screens_stop_polling_once_the_session_is_finished(facilitator_client, m
     live.save(update_fields=["state"])
 
     assert "hx-trigger" not in facilitator_client.get(url("live", live), HTTP_HX_REQUEST="true").content.decode()
+
+
+def test_set_up_lists_the_members_going_and_finds_the_others(facilitator_client, meeting):
+    going = going_members(meeting, 2)
+    UserFactory(display_name="Zoe Elsewhere")
+    UserFactory(display_name="Yann Elsewhere")
+
+    page = facilitator_client.get(f"/meetings/{meeting.pk}/networking/")
+    listed = [value for value, _label in page.context["form"].fields["members"].widget.choices]
+    assert sorted(listed) == sorted(m.pk for m in going)
+    assert "Zoe Elsewhere" not in page.content.decode()
+
+    found = facilitator_client.post(
+        f"/meetings/{meeting.pk}/networking/",
+        {"members": [going[0].pk], "find": "zoe", "find_members": "1", "rounds": "5", "prompts": "A card"},
+    )
+    form = found.context["form"]
+    names = [label for _value, label in form.fields["members"].widget.choices]
+    assert found.status_code == 200
+    assert "Zoe Elsewhere" in names
+    assert "Yann Elsewhere" not in names
+    assert (form.initial["members"], form.initial["rounds"], form.initial["prompts"]) == (
+        [str(going[0].pk)],
+        "5",
+        "A card",
+    )
+    assert NetworkingSession.objects.count() == 0
