@@ -1,5 +1,8 @@
 """The one place where member-written markdown becomes HTML."""
 
+import re
+from html import unescape
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -48,3 +51,15 @@ def render_markdown(text: str) -> SafeString:
         link_rel="nofollow noopener noreferrer",
     )
     return mark_safe(cleaned)  # noqa: S308 - sanitised by nh3 just above
+
+
+def markdown_to_text(text: str) -> str:
+    """The words of member-written markdown without its markup, for excerpts and cards
+    (``**bold**`` becomes ``bold``); the caller escapes it like any text."""
+    if not text:
+        return ""
+    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    # Block ends become spaces so paragraphs and list items do not run into each other.
+    html = re.sub(r"</(p|li|h\d|blockquote|pre|tr|td|th)>|<br\s*/?>", " ", html)
+    words = unescape(nh3.clean(html, tags=set(), attributes={}))
+    return " ".join(words.split())

@@ -1,13 +1,16 @@
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.access import member_required
+from community.languages import content_language_of
 from community.markdown import render_markdown
 from community.rules import is_member
 from meetings.models import Meeting, Resource
@@ -32,20 +35,38 @@ def toc(request):
     return render(
         request,
         "guide/toc.html",
-        {"chapters": selectors.chapters_with_counts(), "form": form, "query": query, "results": results},
+        {
+            "chapters": selectors.chapters_with_counts(language=get_language()),
+            "form": form,
+            "query": query,
+            "results": results,
+        },
     )
 
 
 def chapter(request, slug):
-    """One chapter with its published entries, grouped by kind."""
-    chapter = get_object_or_404(Chapter, slug=slug)
+    """One chapter with its published entries, grouped by kind, each in the reader's language
+    (``?lang=`` or the page's) when a published translation exists."""
+    language = selectors.reader_language(request.GET.get("lang", ""), get_language())
+    try:
+        chapter = selectors.chapter_for_reader(slug=slug, language=language)
+    except Chapter.DoesNotExist as exc:
+        raise Http404 from exc
     page = Paginator(selectors.chapter_published_entries(chapter=chapter), PAGE_SIZE).get_page(request.GET.get("page"))
     labels = dict(ContributionKind.choices)
-    groups = [(labels.get(kind, kind), list(entries)) for kind, entries in groupby(page, key=lambda e: e.kind)]
+    entries = selectors.for_reader(page, language=language)
+    groups = [(labels.get(kind, kind), list(items)) for kind, items in groupby(entries, key=lambda e: e.kind)]
     return render(
         request,
         "guide/chapter.html",
-        {"chapter": chapter, "page": page, "groups": groups, "show_sources": is_member(request.user)},
+        {
+            "chapter": chapter,
+            "page": page,
+            "groups": groups,
+            "show_sources": is_member(request.user),
+            "reader_language": language,
+            "extra": f"&lang={language}" if request.GET.get("lang") == language else "",
+        },
     )
 
 
@@ -72,27 +93,67 @@ def _source_initial(request) -> dict:
 
 
 def _form_fields(form) -> dict:
-    return {name: form.cleaned_data[name] for name in services.AUTHOR_FIELDS}
+    fields = {name: form.cleaned_data[name] for name in services.AUTHOR_FIELDS}
+    if not fields["language"]:
+        del fields["language"]  # not given: the author's (new) or unchanged (edit)
+    return fields
+
+
+def _translation_initial(request) -> dict:
+    """Prefill a translation of the published entry ``?translate=<pk>``: its text, chapter and
+    kind, in the reader's language (or another one when the original is already in it)."""
+    value = request.GET.get("translate", "")
+    original = (
+        Contribution.objects.published().filter(pk=int(value), translation_of__isnull=True).first()
+        if value.isdigit()
+        else None
+    )
+    if original is None:
+        return {}
+    language = get_language()
+    if language == original.language:
+        language = next(code for code, _name in settings.LANGUAGES if code != original.language)
+    return {
+        "translation_of": original,
+        "kind": original.kind,
+        "chapter": original.chapter_id,
+        "title": original.title,
+        "body": original.body,
+        "language": language,
+        "centre": request.user.organisation_id,
+    }
 
 
 @member_required
 def contribute(request):
-    """Write a contribution: save it as a draft or submit it for review."""
+    """Write a contribution, or translate a published entry (``?translate=<pk>``): save it as a
+    draft or submit it for review."""
     if request.method == "POST":
         form = ContributionForm(request.POST, submitting="submit" in request.POST)
         if form.is_valid():
-            contribution = services.contribution_create(
-                author=request.user, submit="submit" in request.POST, **_form_fields(form)
-            )
+            try:
+                contribution = services.contribution_create(
+                    author=request.user,
+                    submit="submit" in request.POST,
+                    translation_of=form.cleaned_data["translation_of"],
+                    **_form_fields(form),
+                )
+            except services.TranslationError as exc:
+                form.add_error(None, str(exc))
+                return render(request, "guide/contribute.html", {"form": form}, status=400)
             if contribution.state == ContributionState.SUBMITTED:
                 messages.success(request, _("Thank you! Your contribution was sent to the guide editors."))
             else:
                 messages.success(request, _("Your draft is saved. Submit it when it is ready."))
             return redirect("guide:mine")
     else:
-        initial = {"centre": request.user.organisation_id, **_source_initial(request)}
+        initial = _translation_initial(request) or {
+            "centre": request.user.organisation_id,
+            "language": content_language_of(request.user),
+            **_source_initial(request),
+        }
         form = ContributionForm(initial=initial)
-    return render(request, "guide/contribute.html", {"form": form})
+    return render(request, "guide/contribute.html", {"form": form, "original": form.initial.get("translation_of")})
 
 
 def _own(request, pk) -> Contribution:
@@ -118,7 +179,7 @@ def edit(request, pk):
                     submit="submit" in request.POST,
                     **_form_fields(form),
                 )
-            except services.StaleEditError as exc:
+            except (services.StaleEditError, services.TranslationError) as exc:
                 form.add_error(None, str(exc))
             except services.NotEditableError as exc:
                 messages.error(request, str(exc))

@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,12 @@ class MeetingForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown.")
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The language the title and description are in."),
+    )
 
     def __init__(self, *args, meeting: Meeting | None = None, now: datetime | None = None, **kwargs):
         self.meeting = meeting
@@ -60,6 +67,7 @@ class MeetingForm(forms.Form):
                 place=meeting.place,
                 capacity=meeting.capacity,
                 description=meeting.description,
+                language=meeting.language,
             )
 
     # Where each refusal of the scheduling services shows on this form (by its code).
@@ -98,6 +106,7 @@ class MeetingForm(forms.Form):
         return {
             "title": data["title"],
             "description": data["description"],
+            **({"language": data["language"]} if data.get("language") else {}),
             "starts_at": data["starts_at"],
             "duration_minutes": data["duration_minutes"],
             "time_zone": data["time_zone"],
