@@ -120,3 +120,16 @@ def fill_language(apps, *, app_label: str, model_name: str, author_field: str) -
     for code, _name in settings.LANGUAGES:
         if code != "en":
             model.objects.filter(**{f"{author_field}__preferred_language": code}).update(language=code)
+
+
+class LanguageKeptWhenOmitted:
+    """For a ModelForm of content edited in the admin: a post without ``language`` keeps the
+    language the content had."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from community.admin_rules import RulesAdminMixin, RulesModelAdmin
+from community.languages import LanguageKeptWhenOmitted
 
 from . import services
 from .diff import side_by_side
@@ -27,7 +28,7 @@ STALE_MESSAGE = _(
 )
 
 
-class ContributionAdminForm(forms.ModelForm):
+class ContributionAdminForm(LanguageKeptWhenOmitted, forms.ModelForm):
     class Meta:
         model = Contribution
         fields = [
@@ -349,9 +350,14 @@ class ChapterOrderForm(forms.ModelForm):
             self.fields["order"].widget.attrs["aria-label"] = _("Order of “%(title)s”") % {"title": self.instance.title}
 
 
+class ChapterAdminForm(LanguageKeptWhenOmitted, forms.ModelForm):
+    """The admin builds the fields; a post without the language keeps the chapter's."""
+
+
 @admin.register(Chapter)
 class ChapterAdmin(RulesModelAdmin):
     view_rule = add_rule = change_rule = delete_rule = "guide.review"
+    form = ChapterAdminForm
     list_display = ("title", "slug", "language", "order", "entries")
     list_editable = ("order",)
     search_fields = ("title",)

@@ -36,6 +36,23 @@ class Chapter(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("guide:chapter", kwargs={"slug": self.slug})
 
+    # With ``reader_translations`` prefetched (guide.selectors), the chapter as the reader reads it.
+    @property
+    def reader_translation(self):
+        return (getattr(self, "reader_translations", None) or [None])[0]
+
+    @property
+    def shown_title(self) -> str:
+        return (self.reader_translation or self).title
+
+    @property
+    def shown_introduction(self) -> str:
+        return (self.reader_translation or self).introduction
+
+    @property
+    def shown_language(self) -> str:
+        return (self.reader_translation or self).language
+
 
 class ChapterTranslation(models.Model):
     """A chapter's title and introduction in another language, written by an editor."""

@@ -334,9 +334,10 @@ def seed_guide_languages(stdout) -> None:
     authors = list(User.objects.approved().exclude(groups__name=GUIDE_EDITORS_GROUP).order_by("pk"))
     if not authors:
         return
+    editor = User.objects.filter(groups__name=GUIDE_EDITORS_GROUP).order_by("pk").first()
     now = timezone.now()
     chapters = {c.slug: c for c in Chapter.objects.filter(slug__in=[row[0] for row in MULTILINGUAL])}
-    created = 0
+    created = []
     with transaction.atomic():
         for slug, languages in CHAPTER_TRANSLATIONS.items():
             chapter = Chapter.objects.filter(slug=slug).first()
@@ -365,10 +366,10 @@ def seed_guide_languages(stdout) -> None:
                 order=100 + index,
                 version=2,  # edited once after publication: a translation of version 1 is out of date
             )
-            created += 1
+            created.append(original)
             for number, (t_language, t_title, t_body, up_to_date) in enumerate(translations, start=1):
                 translator = authors[(index * 3 + number) % len(authors)]
-                Contribution.objects.create(
+                translation = Contribution.objects.create(
                     kind=kind,
                     title=t_title,
                     body=t_body,
@@ -384,6 +385,33 @@ def seed_guide_languages(stdout) -> None:
                     published_at=published + timedelta(days=number),
                     order=original.order,
                 )
-                created += 1
+                created.append(translation)
+        _review_history(created, editor=editor)
     if created:
-        stdout.write(f"  created {created} guide entries in other languages and translations")
+        stdout.write(f"  created {len(created)} guide entries in other languages and translations")
+
+
+def _review_history(contributions, *, editor) -> None:
+    """The path to publication of demo entries, dated before it (as for the English ones)."""
+    steps = []
+    for contribution in contributions:
+        path = PATHS[S.PUBLISHED]
+        for number, (frm, to) in enumerate(path):
+            editor_move = frm != S.DRAFT
+            step = ContributionTransition(
+                contribution=contribution,
+                from_state=frm,
+                to_state=to,
+                by=editor if editor_move else contribution.author,
+                by_editor=editor_move,
+                comment=COMMENTS[S.PUBLISHED] if to == S.PUBLISHED else "",
+            )
+            step.demo_at = contribution.state_changed_at - timedelta(days=2 * (len(path) - 1 - number))
+            steps.append(step)
+    ContributionTransition.objects.bulk_create(steps)
+    for step in steps:
+        step.at = step.demo_at
+    ContributionTransition.objects.bulk_update(steps, ["at"])
+    for contribution in contributions:
+        contribution.created_at = contribution.state_changed_at - timedelta(days=2 * len(PATHS[S.PUBLISHED]) + 1)
+    Contribution.objects.bulk_update(contributions, ["created_at"])

@@ -22,20 +22,10 @@ def _chapter_translation_in(language: str) -> Prefetch:
     )
 
 
-def localise_chapter(chapter: Chapter, language: str) -> Chapter:
-    """Give a chapter (with ``reader_translations`` prefetched) ``shown_title``,
-    ``shown_introduction`` and ``shown_language``: the editors' translation when there is one."""
-    translation = chapter.reader_translations[0] if chapter.reader_translations else None
-    source = translation or chapter
-    chapter.shown_title, chapter.shown_introduction = source.title, source.introduction
-    chapter.shown_language = translation.language if translation else chapter.language
-    return chapter
-
-
-def chapters_with_counts(*, language: str = "") -> list[Chapter]:
+def chapters_with_counts(*, language: str = "") -> QuerySet[Chapter]:
     """Chapters for the table of contents, each with the number of its published entries
     (translations count with their original) and its title in ``language`` when translated."""
-    chapters = (
+    return (
         Chapter.objects.annotate(
             published_count=Count(
                 "contributions",
@@ -45,13 +35,11 @@ def chapters_with_counts(*, language: str = "") -> list[Chapter]:
         .prefetch_related(_chapter_translation_in(language or settings.LANGUAGE_CODE))
         .order_by("order", "pk")
     )
-    return [localise_chapter(chapter, language or settings.LANGUAGE_CODE) for chapter in chapters]
 
 
 def chapter_for_reader(*, slug: str, language: str) -> Chapter:
     """One chapter, its title and introduction in ``language`` when an editor translated them."""
-    chapter = Chapter.objects.prefetch_related(_chapter_translation_in(language)).get(slug=slug)
-    return localise_chapter(chapter, language)
+    return Chapter.objects.prefetch_related(_chapter_translation_in(language)).get(slug=slug)
 
 
 @dataclass
@@ -75,6 +63,10 @@ class ReaderEntry:
     @property
     def kind(self) -> str:
         return self.original.kind
+
+    @property
+    def title(self) -> str:
+        return self.shown.title
 
 
 def for_reader(entries, *, language: str) -> list[ReaderEntry]:

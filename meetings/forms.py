@@ -17,6 +17,14 @@ from .services import validate_online_url
 from .uploads import MAX_UPLOAD_BYTES, allowed_extensions_text, validate_upload
 
 
+class TimeZoneField(forms.ChoiceField):
+    """Offers the canonical zones; still takes any zone the system knows (an older alias
+    such as America/Montreal, kept by existing meetings and links)."""
+
+    def valid_value(self, value) -> bool:
+        return value in zoneinfo.available_timezones()
+
+
 class MeetingForm(forms.Form):
     """Title, local date and times in a chosen zone, place or link, capacity, description."""
 
@@ -24,7 +32,7 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label=_("Time zone"),
         choices=time_zone_choices,
         help_text=_("The times above are in this zone; members see the meeting in their own zone."),
