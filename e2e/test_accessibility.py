@@ -11,8 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from community.enums import FACILITATORS_GROUP, GUIDE_EDITORS_GROUP
 from community.models import User
 from community.tests import factories
 from e2e.conftest import sign_in
@@ -103,6 +105,9 @@ def _plan() -> list[tuple[str, str]]:
 
 @pytest.fixture
 def demo_data(transactional_db):
+    # Tests with real transactions flush the database, groups from data migrations included.
+    for name in (FACILITATORS_GROUP, GUIDE_EDITORS_GROUP):
+        Group.objects.get_or_create(name=name)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
     factories.pending_member(email=ROLES["pending"], display_name="Pedro Pendente")
 
@@ -148,9 +153,12 @@ def test_a_member_signs_in_answers_a_meeting_proposes_a_theme_and_volunteers_wit
     page.goto("/accounts/login/")
 
     def tab_to(name: str, role: str = "link", limit: int = 250) -> None:
-        """Press Tab until the element with this accessible name has the focus, checking that
-        the focus can be seen (an outline or a shadow)."""
-        target = page.get_by_role(role, name=name, exact=True).first
+        """Press Tab until the element with this accessible name (a field: this label) has the
+        focus, checking that the focus can be seen (an outline or a shadow)."""
+        if role in ("textbox", "radio"):
+            target = page.get_by_label(name).first
+        else:
+            target = page.get_by_role(role, name=name, exact=True).first
         for _ in range(limit):
             page.keyboard.press("Tab")
             if target.evaluate("(el) => el === document.activeElement"):
@@ -191,6 +199,8 @@ def test_a_member_signs_in_answers_a_meeting_proposes_a_theme_and_volunteers_wit
     tab_to("Volunteer to present", "link")
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    tab_to("What would you share?", "textbox")
+    page.keyboard.type("We ran one with six partners and measured who was hired.")
     tab_to("I volunteer", "button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
