@@ -70,7 +70,7 @@ demo-totp: install
 	@$(LOCAL) $(BIN)/python manage.py demo_totp
 
 worker: install
-	$(LOCAL) $(BIN)/celery -A config worker --loglevel=INFO
+	$(LOCAL) $(BIN)/celery -A config worker --queues=celery,reminders --loglevel=INFO
 
 beat: install
 	$(LOCAL) $(BIN)/celery -A config beat --loglevel=INFO

@@ -191,6 +191,7 @@ def main():
             f"--concurrency={args.concurrency}",
             "--without-mingle",
             "--without-gossip",
+            "--queues=celery,reminders",
             "--hostname=bench@%h",
         ],
         cwd=BASE_DIR,

@@ -11,7 +11,6 @@ from . import services
 from .admin_rules import RulesAdminMixin, RulesModelAdmin
 from .enums import MemberState
 from .models import AuditEntry, MemberLanguage, Organisation, User
-from .rules import is_facilitator
 
 
 class MemberLanguageInline(admin.TabularInline):
@@ -159,9 +158,10 @@ admin.site.register(Tag, TagAdmin)
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only: the trail is written by the services, never by hand."""
+class AuditEntryAdmin(RulesAdminMixin, admin.ModelAdmin):
+    """Read-only: the trail is written by the services, never by hand, and never deleted here."""
 
+    view_rule = "community.read_audit_trail"
     list_display = ["at", "kind", "actor_name", "target_label"]
     list_filter = ["kind"]
     search_fields = ["actor_name", "target_label", "note"]
@@ -169,17 +169,11 @@ class AuditEntryAdmin(admin.ModelAdmin):
     readonly_fields = ["kind", "actor", "actor_name", "target_label", "target_url", "note", "at"]
     date_hierarchy = "at"
 
-    def has_module_permission(self, request):
-        return is_facilitator(request.user)
-
-    def has_view_permission(self, request, obj=None):
-        return is_facilitator(request.user)
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, *args) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

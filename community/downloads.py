@@ -9,12 +9,24 @@ import os
 from django.http import FileResponse, Http404
 
 
-def file_download(field_file) -> FileResponse:
-    """Stream a stored file as an attachment; 404 when there is none or it vanished from storage."""
+def _open(field_file):
+    # Through the storage API only (local disk or bucket): no path on this machine is assumed.
     if not field_file:
         raise Http404
     try:
-        handle = field_file.open("rb")
+        return field_file.storage.open(field_file.name, "rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    return FileResponse(handle, as_attachment=True, filename=os.path.basename(field_file.name))
+
+
+def file_download(field_file) -> FileResponse:
+    """Stream a stored file as an attachment; 404 when there is none or it vanished from storage."""
+    return FileResponse(_open(field_file), as_attachment=True, filename=os.path.basename(field_file.name))
+
+
+def photo_response(field_file) -> FileResponse:
+    """Stream a member photo inline. Photo names change with each upload, so browsers may keep
+    one for a day; ``private`` keeps shared caches from holding a members-only picture."""
+    response = FileResponse(_open(field_file), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response

@@ -1,5 +1,6 @@
 """What the community app adds to the composed pages (listed in ``portal.composition``)."""
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import seed, selectors
@@ -74,7 +75,7 @@ def export_personal_data(user) -> dict:
             "languages": sorted(user.languages_spoken.values_list("code", flat=True)),
             "expertise": sorted(user.expertise.names()),
             "bio": user.bio,
-            "photo": user.photo.url if user.photo else None,
+            "photo": f"{settings.SITE_URL}{user.photo_url}" if user.photo else None,
             "privacy": {
                 "show_email": user.show_email,
                 "show_photo": user.show_photo,

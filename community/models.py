@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -15,6 +16,9 @@ from taggit.managers import TaggableManager
 
 from .enums import AuditKind, MemberState, NotificationKind
 from .languages import LANGUAGES, language_name
+
+# Where member photos are stored (in the storage, under unguessable names).
+PHOTO_FOLDER = "members/photos/"
 
 
 def validate_time_zone(value: str) -> None:
@@ -104,7 +108,7 @@ class User(AbstractUser):
     city = models.CharField(_("city"), max_length=120, blank=True)
     country = CountryField(_("country"), blank=True)
     bio = models.TextField(_("short bio"), max_length=3000, blank=True)
-    photo = models.ImageField(_("photo"), upload_to="members/photos/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to=PHOTO_FOLDER, blank=True)
     expertise = TaggableManager(
         verbose_name=_("areas of expertise"), blank=True, help_text=_("Separate areas with commas.")
     )
@@ -121,6 +125,10 @@ class User(AbstractUser):
     notify_meeting_changes = models.BooleanField(_("meeting changes and cancellations"), default=True)
     notify_theme_updates = models.BooleanField(_("updates on themes I follow"), default=True)
     notify_guide_updates = models.BooleanField(_("review updates on my guide contributions"), default=True)
+
+    # What the directory shows of the member, kept current by the database on every write
+    # (centre, expertise and privacy choices included); empty while not listed.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = MemberManager()
 
@@ -139,6 +147,13 @@ class User(AbstractUser):
 
     def get_absolute_url(self) -> str:
         return reverse("community:profile", kwargs={"username": self.username})
+
+    @property
+    def photo_url(self) -> str:
+        """Where pages show the photo: a view that applies the privacy choice, not the storage URL."""
+        if not self.photo:
+            return ""
+        return reverse("community:photo", kwargs={"name": self.photo.name.rsplit("/", 1)[-1]})
 
     @property
     def is_approved(self) -> bool:

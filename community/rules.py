@@ -37,6 +37,7 @@ is_member = is_approved_member | is_facilitator
 
 rules.add_perm("community.view_members", is_member)
 rules.add_perm("community.approve_members", is_facilitator)
+rules.add_perm("community.read_audit_trail", is_facilitator)
 
 
 @rules.predicate
@@ -58,5 +59,7 @@ rules.add_perm("community.view_profile", can_view_profile)
 # fields stays with superusers, membership moves go through the admin actions. Codenames never
 # reuse Django's add/change/delete/view_<model>: each admin class names the rule it asks.
 rules.add_perm("community.manage_centres", is_facilitator)
+# The admin's own door is staff status: a link into the admin's centres shows only when both open.
+rules.add_perm("community.manage_centres_in_admin", rules.is_active & rules.is_staff & is_facilitator)
 rules.add_perm("community.see_accounts", is_facilitator)
 rules.add_perm("community.move_memberships", is_facilitator)

@@ -11,8 +11,8 @@ from django.http import Http404
 from taggit.models import Tag, TaggedItem
 
 from .enums import AuditKind, MemberState
-from .models import AuditEntry, MemberLanguage, Organisation
-from .rules import can_view_profile
+from .models import PHOTO_FOLDER, AuditEntry, MemberLanguage, Organisation
+from .rules import can_view_profile, is_member
 
 
 def _with_profile(queryset: QuerySet) -> QuerySet:
@@ -77,6 +77,18 @@ def profile_for(*, username: str, viewer):
     if member is None or not can_view_profile(viewer, member):
         raise Http404
     return member
+
+
+def photo_owner(*, name: str, viewer):
+    """The member whose photo file is ``name`` if ``viewer`` may see it (themselves, or a member
+    when the owner shows it), else 404."""
+    if "\x00" in name:
+        raise Http404
+    User = get_user_model()
+    owner = User.objects.filter(photo=f"{PHOTO_FOLDER}{name}").only("pk", "photo", "show_photo", "state").first()
+    if owner is None or not (owner.pk == viewer.pk or (is_member(viewer) and owner.show_photo)):
+        raise Http404
+    return owner
 
 
 def pending_members() -> QuerySet:

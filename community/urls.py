@@ -12,6 +12,7 @@ urlpatterns = [
     path("me/edit/", views.profile_edit, name="profile_edit"),
     path("me/export/", views.export, name="export"),
     path("me/delete/", views.account_delete, name="account_delete"),
+    path("photos/<str:name>", views.photo, name="photo"),
     path("centres/", views.centre_list, name="centres"),
     path("centres/<slug:slug>/", views.centre_detail, name="centre"),
     path("<str:username>/", views.profile, name="profile"),

@@ -1,5 +1,6 @@
 import json
 
+import rules
 from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services, slots
 from .access import facilitator_required, member_required
+from .downloads import photo_response
 from .enums import AuditKind, MemberState
 from .filters import DirectoryFilter
 from .forms import AccountDeleteForm, CentreResolveForm, MembershipForm, ProfileForm
@@ -66,6 +68,12 @@ def profile(request, username):
     if request.user.pk != member.pk:
         context["membership_moves"] = sorted(services.MEMBERSHIP_MOVES.get(member.state, ()))
     return render(request, "community/profile.html", context)
+
+
+@login_required
+def photo(request, name):
+    owner = selectors.photo_owner(name=name, viewer=request.user)
+    return photo_response(owner.photo)
 
 
 @member_required
@@ -192,6 +200,7 @@ def pending(request):
             "page": page,
             "unlisted": selectors.members_with_unlisted_centre()[:50],
             "centres": Organisation.objects.order_by("name"),
+            "can_add_centre": rules.has_perm("community.manage_centres_in_admin", request.user),
         },
     )
 

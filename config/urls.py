@@ -8,8 +8,10 @@ from community import views as community_views
 from meetings import urls as meetings_urls
 from meetings.reminders import urls as reminders_urls
 from portal import views as portal_views
+from search import views as search_views
 
 from .health import healthz
+from .metrics import metrics
 
 # The admin signs in through the accounts pages, so it shares their rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -28,9 +30,10 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("privacy/", community_views.privacy, name="privacy"),
     path("healthz", healthz, name="healthz"),
+    path("metrics", metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
-    path("search/", portal_views.search, name="search"),
+    path("search/", search_views.search, name="search"),
     path("members/", include("community.urls")),
     path("meetings/", include((meetings_patterns, "meetings"))),
     path("themes/", include("themes.urls")),

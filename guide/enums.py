@@ -34,6 +34,8 @@ class Actor(models.TextChoices):
 
 # States in which the author may still change the text.
 EDITABLE_STATES = frozenset({ContributionState.DRAFT, ContributionState.CHANGES_REQUESTED})
+# States in which the author may delete the contribution for good (never submitted).
+DELETABLE_STATES = frozenset({ContributionState.DRAFT})
 # States still waiting for something to happen (shown as "open" on the dashboard).
 OPEN_STATES = frozenset(
     {

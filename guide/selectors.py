@@ -2,9 +2,12 @@
 
 from dataclasses import dataclass, field
 
+import rules
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from . import slots
 from .enums import ContributionKind, ContributionState, Credit
 from .models import Chapter, ChapterTranslation, Contribution, ContributionTransition
 
@@ -121,13 +124,9 @@ def published_guide() -> list[tuple[Chapter, list[Contribution]]]:
     return [(chapter, chapter.entries) for chapter in chapters.order_by("order", "pk") if chapter.entries]
 
 
-def published_search(*, query: str) -> QuerySet[Contribution]:
-    return (
-        Contribution.objects.published()
-        .filter(Q(title__icontains=query) | Q(body__icontains=query))
-        .select_related("chapter", "author", "centre")
-        .order_by("chapter__order", "order", "pk")
-    )
+def published_search(*, query: str, language: str | None = None) -> QuerySet[Contribution]:
+    """Published entries matching ``query``, best first, each with a ``snippet`` (the site's index)."""
+    return slots.search_entries(query=query, language=language).select_related("chapter", "author", "centre")
 
 
 def latest_published(*, limit: int = 5) -> list[Contribution]:
@@ -150,6 +149,37 @@ def contributions_of(*, author) -> QuerySet[Contribution]:
         .prefetch_related(_comment_steps())
         .order_by("-updated_at", "-pk")
     )
+
+
+def _author_flags(contribution: Contribution, user) -> Contribution:
+    """Set what the author may do with the contribution, by the rules in ``rules.py`` asked as
+    written (``user.has_perm`` would say yes to a superuser for moves the state does not allow).
+    Reads only the loaded row: no query."""
+    contribution.can_edit = rules.has_perm("guide.edit_contribution", user, contribution)
+    contribution.can_submit = rules.has_perm("guide.submit_contribution", user, contribution)
+    contribution.can_withdraw = rules.has_perm("guide.withdraw_contribution", user, contribution)
+    contribution.can_delete = rules.has_perm("guide.delete_draft", user, contribution)
+    return contribution
+
+
+def my_contributions_page(*, user, page_number, page_size: int) -> dict:
+    """The "my contributions" page: one page of the member's contributions, each with its flags."""
+    page = Paginator(contributions_of(author=user), page_size).get_page(page_number)
+    for contribution in page:
+        _author_flags(contribution, user)
+    return {"page": page}
+
+
+def own_contribution(*, pk: int, user) -> Contribution:
+    """The member's own contribution with its flags. Raises ``Contribution.DoesNotExist`` for
+    anyone else's, so that the page answers 404."""
+    return _author_flags(Contribution.objects.select_related("chapter").get(pk=pk, author=user), user)
+
+
+def contribution_edit_page(*, contribution: Contribution) -> dict:
+    """The edit page: the contribution (from ``own_contribution``) and the editors' comments."""
+    steps = contribution.transitions.select_related("by").filter(by_editor=True).exclude(comment="")
+    return {"contribution": contribution, "editor_steps": steps, "can_submit": contribution.can_submit}
 
 
 def awaiting_review_count() -> int:

@@ -12,7 +12,7 @@ from community.enums import AuditKind
 from community.languages import content_language_of
 from community.rules import is_guide_editor, is_member
 
-from .enums import EDITABLE_STATES, Actor, ContributionState, Credit
+from .enums import DELETABLE_STATES, EDITABLE_STATES, Actor, ContributionState, Credit
 from .models import Chapter, Contribution, ContributionTransition
 from .pdf import prebuild_in_background
 from .tasks import notify_author_of_transition, rebuild_guide_pdf
@@ -271,7 +271,7 @@ def contribution_delete_draft(*, contribution: Contribution, by) -> None:
     """The author deletes a draft never submitted. Its history goes with it."""
     with transaction.atomic():
         locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
-        if locked.author_id != by.pk or locked.state != S.DRAFT:
+        if locked.author_id != by.pk or locked.state not in DELETABLE_STATES:
             raise NotEditableError(_("Only a draft can be deleted."))
         pk = locked.pk
         locked.delete()

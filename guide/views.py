@@ -1,10 +1,11 @@
 from itertools import groupby
 
+import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,6 @@ from . import pdf, selectors, services
 from .enums import ContributionKind, ContributionState
 from .forms import ContributionForm, GuideSearchForm, PreviewForm
 from .models import Chapter, Contribution
-from .rules import can_edit_contribution
 
 PAGE_SIZE = 30
 
@@ -31,7 +31,8 @@ def toc(request):
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
     results = None
     if len(query) >= 2:
-        results = Paginator(selectors.published_search(query=query), PAGE_SIZE).get_page(request.GET.get("page"))
+        entries = selectors.published_search(query=query, language=getattr(request, "LANGUAGE_CODE", None))
+        results = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "guide/toc.html",
@@ -153,30 +154,42 @@ def contribute(request):
             **_source_initial(request),
         }
         form = ContributionForm(initial=initial)
-    return render(request, "guide/contribute.html", {"form": form, "original": form.initial.get("translation_of")})
+    return render(
+        request,
+        "guide/contribute.html",
+        {
+            "form": form,
+            "original": form.initial.get("translation_of"),
+            "can_submit": rules.has_perm("guide.contribute", request.user),
+        },
+    )
 
 
 def _own(request, pk) -> Contribution:
-    """The signed-in member's contribution; anyone else's answers 404."""
-    return get_object_or_404(Contribution.objects.select_related("chapter"), pk=pk, author=request.user)
+    """The signed-in member's contribution, with what they may do with it; anyone else's answers 404."""
+    try:
+        return selectors.own_contribution(pk=pk, user=request.user)
+    except Contribution.DoesNotExist:
+        raise Http404 from None
 
 
 @member_required
 def edit(request, pk):
     """Change a draft or an entry with changes requested, then save or resubmit it."""
     contribution = _own(request, pk)
-    if not can_edit_contribution(request.user, contribution):
+    if not contribution.can_edit:
         messages.error(request, _("“%(title)s” can no longer be changed.") % {"title": contribution.title})
         return redirect("guide:mine")
     if request.method == "POST":
-        form = ContributionForm(request.POST, instance=contribution, submitting="submit" in request.POST)
+        submit = "submit" in request.POST and contribution.can_submit
+        form = ContributionForm(request.POST, instance=contribution, submitting=submit)
         if form.is_valid():
             try:
                 services.contribution_update(
                     contribution=contribution,
                     by=request.user,
                     version=form.cleaned_data["version"] or 0,
-                    submit="submit" in request.POST,
+                    submit=submit,
                     **_form_fields(form),
                 )
             except (services.StaleEditError, services.TranslationError) as exc:
@@ -185,15 +198,16 @@ def edit(request, pk):
                 messages.error(request, str(exc))
                 return redirect("guide:mine")
             else:
-                if "submit" in request.POST:
+                if submit:
                     messages.success(request, _("Your contribution was sent to the guide editors."))
                 else:
                     messages.success(request, _("Your changes are saved."))
                 return redirect("guide:mine")
     else:
         form = ContributionForm(instance=contribution)
-    steps = contribution.transitions.select_related("by").filter(by_editor=True).exclude(comment="")
-    return render(request, "guide/edit.html", {"form": form, "contribution": contribution, "editor_steps": steps})
+    return render(
+        request, "guide/edit.html", {"form": form, **selectors.contribution_edit_page(contribution=contribution)}
+    )
 
 
 @member_required
@@ -201,9 +215,24 @@ def edit(request, pk):
 def transition(request, pk, action):
     """The author's own moves: submit a draft, withdraw a submission."""
     contribution = _own(request, pk)
-    to = {"submit": ContributionState.SUBMITTED, "withdraw": ContributionState.DRAFT}.get(action)
+    to, allowed = {
+        "submit": (ContributionState.SUBMITTED, contribution.can_submit),
+        "withdraw": (ContributionState.DRAFT, contribution.can_withdraw),
+    }.get(action, (None, False))
     if to is None:
         raise Http404
+    if not allowed:
+        # The same refusal the workflow gives, without reaching it.
+        messages.error(
+            request,
+            _("“%(title)s” cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "title": contribution.title,
+                "from": contribution.get_state_display(),
+                "to": ContributionState(to).label,
+            },
+        )
+        return redirect("guide:mine")
     try:
         services.contribution_transition(contribution=contribution, to=to, by=request.user)
     except services.TransitionError as exc:
@@ -219,7 +248,11 @@ def transition(request, pk, action):
 @member_required
 @require_POST
 def delete(request, pk):
+    """The author deletes a draft never submitted."""
     contribution = _own(request, pk)
+    if not contribution.can_delete:
+        messages.error(request, _("Only a draft can be deleted."))
+        return redirect("guide:mine")
     try:
         services.contribution_delete_draft(contribution=contribution, by=request.user)
     except services.NotEditableError as exc:
@@ -232,8 +265,8 @@ def delete(request, pk):
 @member_required
 def mine(request):
     """My contributions, their review state and the editors' comments."""
-    page = Paginator(selectors.contributions_of(author=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "guide/mine.html", {"page": page})
+    page = selectors.my_contributions_page(user=request.user, page_number=request.GET.get("page"), page_size=PAGE_SIZE)
+    return render(request, "guide/mine.html", page)
 
 
 @member_required

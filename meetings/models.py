@@ -3,6 +3,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -52,9 +53,11 @@ class Meeting(models.Model):
     minutes_published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Kept current by the database on every write, with the published minutes.
+    search_vector = SearchVectorField(null=True, editable=False)
     # Who changed what and when: the services set the user and a reason (agenda edits and
     # removed resources leave a revision too, so the trail of a meeting is in one place).
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_vector"])
 
     class Meta:
         verbose_name = _("meeting")
@@ -169,6 +172,8 @@ class Resource(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="resources_added"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept current by the database on every write.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("resource")

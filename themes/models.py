@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -83,6 +84,8 @@ class Theme(models.Model):
         related_name="+",
     )
     state_note = models.TextField(_("note with the last state change"), blank=True)
+    # Kept current by the database on every write, with the sheet, topics and answered questions.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("theme")

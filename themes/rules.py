@@ -82,6 +82,10 @@ can_invite = is_member & is_open & is_presenter
 can_confirm_presenter = is_facilitator & role_volunteered
 can_remove_presenter = is_member & (is_facilitator | is_role_holder) & role_in_slot
 can_answer_questions = is_member & (is_presenter | is_facilitator)
+# Interest, questions and votes are collected while the theme is open (proposed or scheduled).
+can_show_interest = is_member & is_open
+can_ask_question = is_member & is_open
+can_vote_question = is_member & is_open
 
 # Codenames never reuse Django's add/change/delete/view_<model> (see meetings/rules.py).
 rules.add_perm("themes.see_theme", is_member)
@@ -95,6 +99,10 @@ rules.add_perm("themes.confirm_presenter", can_confirm_presenter)
 rules.add_perm("themes.remove_presenter", can_remove_presenter)
 rules.add_perm("themes.answer_question", can_answer_questions)
 rules.add_perm("themes.hide_question", is_facilitator)
+rules.add_perm("themes.see_hidden_questions", is_facilitator)
+rules.add_perm("themes.show_interest", can_show_interest)
+rules.add_perm("themes.ask_question", can_ask_question)
+rules.add_perm("themes.vote_question", can_vote_question)
 
 # The admin: facilitators correct themes there (staff members only look them up, with see_theme).
 rules.add_perm("themes.curate_themes", is_facilitator)

@@ -142,6 +142,12 @@ def theme_detail(*, pk: int, user) -> Theme:
     )
 
 
+def set_interest_flags(*, themes, user) -> None:
+    """Mark each loaded theme with whether the user may say interest in it (no query)."""
+    for theme in themes:
+        theme.can_show_interest = rules.has_perm("themes.show_interest", user, theme)
+
+
 def theme_page(*, pk: int, user) -> dict:
     """Everything the theme page shows, with what the user may do there (by the rules in
     ``rules.py``, asked as written: ``user.has_perm`` would say yes to a superuser for moves the
@@ -158,7 +164,7 @@ def theme_page(*, pk: int, user) -> dict:
     sheet = getattr(theme, "sheet", None)
     moves = allowed_moves(theme=theme, user=user)
     free_slot = has_free_slot(user, theme)
-    can_hide = rules.has_perm("themes.hide_question", user, theme)
+    can_see_hidden = rules.has_perm("themes.see_hidden_questions", user, theme)
     return {
         "theme": theme,
         "roles": active,
@@ -170,11 +176,14 @@ def theme_page(*, pk: int, user) -> dict:
         "can_edit": rules.has_perm("themes.edit_theme", user, theme),
         "can_edit_sheet": rules.has_perm("themes.edit_sheet", user, theme),
         "can_answer": rules.has_perm("themes.answer_question", user, theme),
-        "can_hide": can_hide,
+        "can_hide": rules.has_perm("themes.hide_question", user, theme),
+        "can_show_interest": rules.has_perm("themes.show_interest", user, theme),
+        "can_ask": rules.has_perm("themes.ask_question", user, theme),
+        "can_vote": rules.has_perm("themes.vote_question", user, theme),
         "is_open": theme.state in OPEN_STATES,
         "sheet": sheet if sheet and not sheet.is_empty else None,
         "attachments": list(sheet.attachments.all()) if sheet else [],
-        "questions": theme_questions(theme=theme, user=user, include_hidden=can_hide),
+        "questions": theme_questions(theme=theme, user=user, include_hidden=can_see_hidden),
         "history": theme.transitions.all(),
         "moves": [m for m in moves if m != ThemeState.SCHEDULED],
         "can_schedule": rules.has_perm("themes.schedule_theme", user, theme) and ThemeState.SCHEDULED in moves,

@@ -50,12 +50,11 @@ def test_search_finds_listed_members_only(member_client):
     )
     factories.with_profile(factories.pending_member(display_name="Pending Person"), expertise=["GDPR"])
 
-    response = member_client.get(reverse("search"), {"q": "gdpr"})
+    response = member_client.get(reverse("search"), {"q": "gdpr", "kind": "members"})
 
     assert response.status_code == 200
-    results = [r for items in response.context["groups"].values() for r in items if r["url"].startswith("/members/")]
-    assert results == [
-        {"kind": "Members", "title": "Giulia Rossi", "url": f"/members/{found.username}/", "excerpt": "Head of office"}
+    assert [(r.title, r.url) for r in response.context["page"].object_list] == [
+        ("Giulia Rossi", f"/members/{found.username}/")
     ]
 
 

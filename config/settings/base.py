@@ -1,5 +1,6 @@
 """Settings shared by every environment; values come from the environment."""
 
+import os
 from pathlib import Path
 
 import environ
@@ -48,9 +49,12 @@ INSTALLED_APPS = [
     "meetings.networking",
     "guide",
     "portal",
+    "search",
 ]
 
 MIDDLEWARE = [
+    # Observability: first, so every log line of the request (and its tasks) carries the id.
+    "config.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "community.security.ExactHostMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -191,6 +195,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "options": {"expire_seconds": 240},
     },
 }
+# The application's logging configuration (JSON lines, request ids) applies in workers too.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Meeting reminders (minutes). Defaults: 7 days and 1 day before the start.
 REMINDER_DEFAULT_OFFSETS = [7 * 24 * 60, 24 * 60]
@@ -266,9 +272,103 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# ---- Observability: logs, request ids, metrics, error reporting ---------------------------------
+# LOG_FORMAT=json writes one JSON object per line (production default); "text" reads better locally.
+LOG_FORMAT = env("LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.observability.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.observability.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+# Take the request id from this header only when the load balancer in front sets it (and strips
+# what clients send); otherwise every request gets a fresh one. Either way it is returned.
+REQUEST_ID_TRUST_HEADER = env.bool("REQUEST_ID_TRUST_HEADER", default=False)
+# /metrics answers only a request with "Authorization: Bearer <METRICS_TOKEN>" or from one of
+# these addresses or networks (e.g. 10.0.0.0/8); with neither set it does not exist (404).
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        # Members' names and addresses stay here.
+        send_default_pii=False,
+    )
+
+
+# ---- Uploads: an S3-compatible bucket when one is named, the local disk otherwise ---------------
+# Every read and write goes through the storage API, so web nodes share the bucket. The bucket is
+# private: members-only files are streamed by members-only views, never linked to the bucket.
+def bucket_storage(variables) -> dict:
+    """The default storage for the bucket that ``variables`` (the environment) name."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": variables["AWS_STORAGE_BUCKET_NAME"],
+            "endpoint_url": variables.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": variables.get("AWS_S3_REGION_NAME") or None,
+            "access_key": variables.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": variables.get("AWS_SECRET_ACCESS_KEY") or None,
+            # "path" for MinIO, Ceph and most self-hosted services; "virtual" or unset for AWS.
+            "addressing_style": variables.get("AWS_S3_ADDRESSING_STYLE") or None,
+            "location": variables.get("AWS_LOCATION", ""),
+            "signature_version": "s3v4",
+            # No ACL on objects: they stay as private as the bucket.
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": int(variables.get("AWS_QUERYSTRING_EXPIRE") or 300),
+            # Two nodes saving the same name must not overwrite each other (as on the local disk).
+            "file_overwrite": False,
+        },
+    }
+
+
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = bucket_storage(os.environ)
+
+# ---- Celery queues: reminders and change notices never wait behind other work -------------------
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+REMINDERS_QUEUE = "reminders"
+CELERY_TASK_ROUTES = {"meetings.reminders.tasks.*": {"queue": REMINDERS_QUEUE}}
+
+
+# ---- PostgreSQL through a pooler ----------------------------------------------------------------
+def database_for_pooler(database: dict, pooler: str) -> dict:
+    """Adapt a database setting to the pooler in front of PostgreSQL (DATABASE_POOLER).
+
+    PgBouncer in transaction mode hands each transaction to any server connection: server-side
+    cursors (which outlive a transaction) must be off; prepared statements are already off in
+    Django's psycopg settings. Django's own connection to PgBouncer may stay open (CONN_MAX_AGE):
+    it costs PgBouncer a client slot, not a PostgreSQL backend.
+    """
+    if pooler not in ("", "pgbouncer"):
+        raise ValueError(f"DATABASE_POOLER must be empty or 'pgbouncer', not {pooler!r}.")
+    if pooler == "pgbouncer":
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        if database.get("OPTIONS", {}).get("pool"):
+            raise ValueError("Django's connection pool and PgBouncer do not go together: use one.")
+    return database
+
+
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+DATABASES["default"] = database_for_pooler(DATABASES["default"], DATABASE_POOLER)

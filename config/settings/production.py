@@ -1,7 +1,7 @@
 """Production: everything from the environment, secure defaults."""
 
 from .base import *
-from .base import env
+from .base import DATABASE_POOLER, database_for_pooler, env
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
@@ -10,6 +10,8 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 # A new PostgreSQL connection per request costs more than a whole page: keep them.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# PgBouncer (DATABASE_POOLER=pgbouncer): see base.database_for_pooler.
+DATABASES["default"] = database_for_pooler(DATABASES["default"], DATABASE_POOLER)
 REDIS_URL = env("REDIS_URL")
 CACHES = {
     "default": {
@@ -45,3 +47,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 MFA_TRUST_COOKIE_SECURE = True
 # Links in emails are always https.
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+
+# ---- Observability ----
+LOG_FORMAT = env("LOG_FORMAT", default="json")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT if LOG_FORMAT in ("json", "text") else "json"

@@ -10,6 +10,8 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.test import Client
@@ -24,7 +26,8 @@ from django_celery_beat.models import (
 )
 from taggit.models import Tag
 
-from community.enums import FACILITATORS_GROUP
+from community.enums import FACILITATORS_GROUP, AuditKind
+from community.models import AuditEntry
 from community.tests import factories
 from guide.tests.factories import ChapterFactory, ContributionFactory
 from meetings.models import Attendance, Minutes
@@ -49,6 +52,10 @@ MATRIX = {
     "django_celery_beat.solarschedule": (NONE, NONE, NONE, ALL),
     "django_celery_beat.intervalschedule": (NONE, NONE, NONE, ALL),
     "taggit.tag": (NONE, NONE, NONE, ALL),
+    "mfa.authenticator": (NONE, NONE, NONE, ALL),
+    "usersessions.usersession": (NONE, NONE, NONE, ALL),
+    # The audit trail is read-only for everyone: only the services write it.
+    "community.auditentry": ("v", NONE, NONE, "v"),
     "community.user": ("v", NONE, NONE, ALL),
     "community.organisation": (ALL, NONE, NONE, ALL),
     # Meetings are scheduled on the site (standard agenda): nobody adds one in the admin.
@@ -87,6 +94,15 @@ def _objects() -> dict:
         ),
         "django_celery_beat.intervalschedule": every_hour,
         "taggit.tag": Tag.objects.create(name="gdpr", slug="gdpr"),
+        "mfa.authenticator": Authenticator.objects.create(
+            user=factories.UserFactory(), type=Authenticator.Type.RECOVERY_CODES, data={"seed": "00", "used_mask": 0}
+        ),
+        "usersessions.usersession": UserSession.objects.create(
+            user=factories.UserFactory(), ip="127.0.0.1", session_key="k" * 32, user_agent="Test browser"
+        ),
+        "community.auditentry": AuditEntry.objects.create(
+            kind=AuditKind.MEMBER_APPROVED, actor_name="Fatou Diallo", target_label="Mariana Costa"
+        ),
         "community.user": factories.UserFactory(),
         "community.organisation": factories.OrganisationFactory(name="Cité des métiers de Lyon", slug="lyon"),
         "meetings.meeting": meeting,
@@ -209,13 +225,13 @@ def test_guide_editor_sees_no_draft_meeting_on_the_site(editor_client):
     draft = draft_meeting(title="Partnership draft")
 
     listing = editor_client.get(reverse("meetings:list"))
-    search = editor_client.get(reverse("search"), {"q": "Partnership"})
+    search = editor_client.get(reverse("search"), {"q": "Partnership", "kind": "meetings"})
     detail = editor_client.get(reverse("meetings:detail", args=[draft.pk]))
     ical = editor_client.get(reverse("meetings:ical", args=[draft.pk]))
 
     assert [m.pk for m in listing.context["upcoming"]] == [published.pk]
     assert "Partnership draft" not in listing.content.decode()
-    meetings_found = [item["title"] for item in search.context["groups"].get("Meetings", [])]
+    meetings_found = [result.title for result in search.context["page"].object_list]
     assert meetings_found == ["Partnership meeting"]
     assert "Partnership draft" not in search.content.decode()
     assert (detail.status_code, ical.status_code) == (404, 404)

@@ -21,6 +21,7 @@ APPS = {
     "themes": "themes",
     "guide": "guide",
     "portal": "portal",
+    "search": "search",
 }
 
 
@@ -112,6 +113,7 @@ def test_apps_import_downwards_in_the_expected_order():
         "networking": {"meetings", "community"},
         "guide": {"themes", "meetings", "community"},
         "portal": {"guide", "themes", "reminders", "networking", "meetings", "community"},
+        "search": {"guide", "themes", "meetings", "community"},
     }
 
     upward = sorted((a, b) for a, b in app_edges(ROOT) if b not in below[a])

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from community.tests import factories
+from guide.enums import ContributionState
 from guide.tests.factories import ContributionFactory
 from meetings.enums import MeetingState
 from meetings.tests.factories import MeetingFactory, ResourceFactory, draft_meeting
@@ -37,6 +38,9 @@ def world():
         "presented": ThemeFactory(proposer=owner, state=ThemeState.PRESENTED),
         "role": volunteered,
         "contribution": ContributionFactory(author=owner),
+        "submitted": ContributionFactory(author=owner, state=ContributionState.SUBMITTED),
+        "changes_requested": ContributionFactory(author=owner, state=ContributionState.CHANGES_REQUESTED),
+        "published_entry": ContributionFactory(author=owner, state=ContributionState.PUBLISHED),
     }
 
 
@@ -56,6 +60,7 @@ CASES = [
     ("community.view_members", None, (False, False, True, True, True, True)),
     ("community.approve_members", None, (False, False, False, True, False, False)),
     ("community.manage_centres", None, (False, False, False, True, False, False)),
+    ("community.manage_centres_in_admin", None, (False, False, False, False, False, False)),
     ("community.see_accounts", None, (False, False, False, True, False, False)),
     ("meetings.see_meeting", "published", (False, False, True, True, True, True)),
     ("meetings.see_meeting", "draft", (False, False, False, True, False, False)),
@@ -90,8 +95,27 @@ CASES = [
     ("themes.confirm_presenter", "role", (False, False, False, True, False, False)),
     ("themes.remove_presenter", "role", (False, False, False, True, False, True)),
     ("themes.curate_themes", None, (False, False, False, True, False, False)),
+    ("themes.show_interest", "theme", (False, False, True, True, True, True)),
+    ("themes.show_interest", "presented", (False, False, False, False, False, False)),
+    ("themes.ask_question", "theme", (False, False, True, True, True, True)),
+    ("themes.ask_question", "presented", (False, False, False, False, False, False)),
+    ("themes.vote_question", "theme", (False, False, True, True, True, True)),
+    ("themes.vote_question", "presented", (False, False, False, False, False, False)),
+    ("themes.see_hidden_questions", "theme", (False, False, False, True, False, False)),
     ("guide.contribute", None, (False, False, True, True, True, True)),
     ("guide.edit_contribution", "contribution", (False, False, False, False, False, True)),
+    ("guide.edit_contribution", "submitted", (False, False, False, False, False, False)),
+    ("guide.edit_contribution", "changes_requested", (False, False, False, False, False, True)),
+    ("guide.submit_contribution", "contribution", (False, False, False, False, False, True)),
+    ("guide.submit_contribution", "changes_requested", (False, False, False, False, False, True)),
+    ("guide.submit_contribution", "submitted", (False, False, False, False, False, False)),
+    ("guide.submit_contribution", "published_entry", (False, False, False, False, False, False)),
+    ("guide.withdraw_contribution", "submitted", (False, False, False, False, False, True)),
+    ("guide.withdraw_contribution", "contribution", (False, False, False, False, False, False)),
+    ("guide.withdraw_contribution", "changes_requested", (False, False, False, False, False, False)),
+    ("guide.delete_draft", "contribution", (False, False, False, False, False, True)),
+    ("guide.delete_draft", "submitted", (False, False, False, False, False, False)),
+    ("guide.delete_draft", "changes_requested", (False, False, False, False, False, False)),
     ("guide.review", None, (False, False, False, False, True, False)),
 ]
 

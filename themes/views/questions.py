@@ -8,10 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.access import facilitator_required, member_required
-from community.rules import is_facilitator
 
 from .. import services
-from ..enums import OPEN_STATES
 from ..forms import (
     AnswerForm,
     QuestionForm,
@@ -44,7 +42,7 @@ def question_create(request, pk: int):
 
 def _question(request, pk: int, question_pk: int) -> Question:
     question = get_object_or_404(Question.objects.select_related("theme"), pk=question_pk, theme_id=pk)
-    if question.hidden_at and not is_facilitator(request.user):
+    if question.hidden_at and not rules.has_perm("themes.see_hidden_questions", request.user, question.theme):
         raise Http404
     return question
 
@@ -54,19 +52,26 @@ def _question(request, pk: int, question_pk: int) -> Question:
 def question_vote(request, pk: int, question_pk: int):
     question = _question(request, pk, question_pk)
     voted = request.POST.get("voted") == "1"
+    can_vote = rules.has_perm("themes.vote_question", request.user, question.theme)
     try:
+        if not can_vote:
+            raise services.ThemeError(_("This theme no longer takes questions."))
         count = services.question_vote(question=question, member=request.user, voted=voted)
     except services.ThemeError as error:
         if not _is_htmx(request):
             messages.error(request, str(error))
             return _back(question.theme, "#questions")
-        count, voted = question.votes.count(), False
+        count, voted = question.votes.count(), question.votes.filter(member=request.user).exists()
     if _is_htmx(request):
         question.vote_count, question.has_voted = count, voted
         return render(
             request,
             "themes/includes/_question_vote.html",
-            {"question": question, "theme": question.theme, "can_vote": question.theme.state in OPEN_STATES},
+            {
+                "question": question,
+                "theme": question.theme,
+                "can_vote": can_vote,
+            },
         )
     return _back(question.theme, f"#question-{question.pk}")
 

@@ -14,7 +14,7 @@ from community.access import facilitator_required, member_required
 from community.languages import content_language_of
 
 from .. import selectors, services
-from ..enums import OPEN_STATES, ThemeState
+from ..enums import ThemeState
 from ..filters import ThemeFilter
 from ..forms import (
     QuestionForm,
@@ -31,6 +31,7 @@ from .common import PAGE_SIZE, _back, _is_htmx, _theme
 def theme_list(request):
     filterset = ThemeFilter(request.GET, queryset=selectors.theme_backlog(user=request.user))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    selectors.set_interest_flags(themes=page, user=request.user)
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(
@@ -43,7 +44,6 @@ def theme_list(request):
             "topics": selectors.topics_in_use(),
             "querystring": querystring.urlencode(),
             "filtered": filterset.is_filtered,
-            "open_states": OPEN_STATES,
             "here": request.get_full_path(),
         },
     )
@@ -122,7 +122,12 @@ def theme_interest(request, pk: int):
     next_url = request.POST.get("next", "")
     if _is_htmx(request):
         theme.interest_count, theme.is_interested = count, interested
-        return render(request, "themes/includes/_interest.html", {"theme": theme, "next": next_url})
+        can_show_interest = rules.has_perm("themes.show_interest", request.user, theme)
+        return render(
+            request,
+            "themes/includes/_interest.html",
+            {"theme": theme, "next": next_url, "can_show_interest": can_show_interest},
+        )
     if interested:
         messages.success(request, _("Noted: you are interested in this theme."))
     if next_url.startswith("/themes/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):

@@ -61,7 +61,14 @@ def worker():
     signals.task_prerun.connect(log.on_prerun, weak=False)
     signals.task_postrun.connect(log.on_postrun, weak=False)
     try:
-        with start_worker(app, pool="threads", concurrency=2, perform_ping_check=False, shutdown_timeout=30):
+        with start_worker(
+            app,
+            pool="threads",
+            concurrency=2,
+            perform_ping_check=False,
+            shutdown_timeout=30,
+            queues=[django_settings.CELERY_TASK_DEFAULT_QUEUE, django_settings.REMINDERS_QUEUE],
+        ):
             yield log
     finally:
         signals.task_prerun.disconnect(log.on_prerun)
@@ -70,7 +77,10 @@ def worker():
 
 
 def queued() -> int:
-    return redis.Redis.from_url(django_settings.CELERY_BROKER_URL).llen("celery")
+    broker = redis.Redis.from_url(django_settings.CELERY_BROKER_URL)
+    return sum(
+        broker.llen(queue) for queue in (django_settings.CELERY_TASK_DEFAULT_QUEUE, django_settings.REMINDERS_QUEUE)
+    )
 
 
 def wait_until(condition, timeout=30.0):

@@ -15,7 +15,7 @@ def question_language_from_author(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('themes', '0002_theme_updated_by'),
+        ('themes', '0003_search_vector'),
     ]
 
     operations = [

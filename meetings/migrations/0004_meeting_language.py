@@ -11,7 +11,7 @@ def meeting_language_from_created_by(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('meetings', '0002_meeting_history'),
+        ('meetings', '0003_search_vector'),
     ]
 
     operations = [
