@@ -196,6 +196,8 @@ class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
             obj.version = (form.cleaned_data.get("version") or obj.version) + 1
         obj._change_reason = "edited in the admin"
         super().save_model(request, obj, form, change)
+        # The PDF finds out itself whether this edit shows in it (its fingerprint).
+        services.guide_changed()
 
     def run_editor_action(self, request, queryset, action: services.EditorAction):
         """Intermediate page asking for the comment, then the move applied row by row."""
@@ -371,6 +373,14 @@ class ChapterAdmin(RulesModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entry_count=Count("contributions"))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.guide_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.guide_changed()
 
     @admin.display(description=_("entries"), ordering="entry_count")
     def entries(self, obj):

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -25,6 +26,8 @@ class Chapter(models.Model):
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
     language = content_language_field()
     order = models.PositiveIntegerField(_("order"), default=0)
+    # Part of the PDF's fingerprint: a renamed or reordered chapter gives a new PDF.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("chapter")
@@ -240,3 +243,34 @@ class ContributionTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+def edition_upload_to(edition: "GuideEdition", filename: str) -> str:
+    return f"guide/pdf/{edition.language}/{filename}"
+
+
+class GuideEdition(models.Model):
+    """One build of the guide's PDF for one language, kept in the default storage.
+
+    Readers get the newest edition of their language at once; its fingerprint (see
+    ``pdf.guide_fingerprint``) is the ETag. Older rows stay as the log of the builds.
+    """
+
+    # A code of settings.LANGUAGES (not as choices: a new language needs no migration).
+    language = models.CharField(_("language"), max_length=8)
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    file = models.FileField(_("file"), upload_to=edition_upload_to, max_length=255, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    page_count = models.PositiveIntegerField(_("pages"), default=0)
+    entry_count = models.PositiveIntegerField(_("entries"), default=0)
+    duration = models.FloatField(_("build time in seconds"), default=0)
+    built_at = models.DateTimeField(_("built at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("PDF edition of the guide")
+        verbose_name_plural = _("PDF editions of the guide")
+        ordering = ["-built_at", "-pk"]
+        indexes = [models.Index(fields=["language", "-built_at"], name="guide_edition_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.fingerprint[:8]} ({self.built_at:%Y-%m-%d %H:%M})"

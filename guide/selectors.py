@@ -9,7 +9,7 @@ from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, V
 
 from . import slots
 from .enums import ContributionKind, ContributionState, Credit
-from .models import Chapter, ChapterTranslation, Contribution, ContributionTransition
+from .models import Chapter, ChapterTranslation, Contribution, ContributionTransition, GuideEdition
 
 PUBLIC_RELATED = ("chapter", "author", "centre", "source_theme", "source_meeting", "source_resource")
 
@@ -111,17 +111,43 @@ def chapter_published_entries(*, chapter: Chapter) -> QuerySet[Contribution]:
     )
 
 
-def published_guide() -> list[tuple[Chapter, list[Contribution]]]:
-    """The whole published guide, chapter by chapter (chapters without entries left out)."""
-    # Originals only: the translations are read on the site (a PDF per language is built apart).
-    entries = (
+def pdf_contents() -> list[tuple[Chapter, list[tuple[int, str]]]]:
+    """The contents of the PDF: each chapter with published entries, and their ids and titles in order.
+
+    Two queries whatever the size; the entries' texts are read part by part (``pdf_chapter_entries``).
+    """
+    # Originals only: a translation is read on the site in place of its original.
+    rows = (
         Contribution.objects.published()
         .filter(translation_of__isnull=True)
-        .select_related("author", "centre")
         .order_by("order", "pk")
+        .values_list("chapter_id", "pk", "title")
     )
-    chapters = Chapter.objects.prefetch_related(Prefetch("contributions", queryset=entries, to_attr="entries"))
-    return [(chapter, chapter.entries) for chapter in chapters.order_by("order", "pk") if chapter.entries]
+    entries: dict[int, list[tuple[int, str]]] = {}
+    for chapter_id, pk, title in rows.iterator(chunk_size=2000):
+        entries.setdefault(chapter_id, []).append((pk, title))
+    chapters = Chapter.objects.filter(pk__in=list(entries)).order_by("order", "pk")
+    return [(chapter, entries[chapter.pk]) for chapter in chapters]
+
+
+def pdf_entries(*, ids: list[int]) -> list[Contribution]:
+    """Entries of the PDF's contents, in the order of ``ids``, for one part.
+
+    Read by id, not by chapter: a part holds what its contents list even when an entry is
+    published while the build runs (the next build adds it to both).
+    """
+    found = Contribution.objects.published().filter(pk__in=ids).select_related("author", "centre").in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
+def current_guide_edition(*, language: str) -> GuideEdition | None:
+    """The newest built PDF of the guide in this language (one indexed query)."""
+    return GuideEdition.objects.filter(language=language).exclude(file="").order_by("-built_at", "-pk").first()
+
+
+def guide_edition_languages() -> list[str]:
+    """The languages whose PDF has been asked for: each is rebuilt when the guide changes."""
+    return sorted(set(GuideEdition.objects.values_list("language", flat=True).distinct()))
 
 
 def published_search(*, query: str, language: str | None = None) -> QuerySet[Contribution]:

@@ -4,8 +4,10 @@ import rules
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import parse_etags
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +25,9 @@ from .forms import ContributionForm, GuideSearchForm, PreviewForm
 from .models import Chapter, Contribution
 
 PAGE_SIZE = 30
+PDF_FILENAME = "guide-multi-partnership-cooperation.pdf"
+# Seconds after which a reader who found no PDF yet may try again.
+PDF_RETRY_AFTER = 30
 
 
 def toc(request):
@@ -280,13 +285,41 @@ def preview(request):
     )
 
 
-def guide_pdf(request):
-    """The whole published guide as one PDF, rebuilt only when the guide changed."""
+def _pdf_language() -> str:
     try:
-        data, key = pdf.guide_pdf(base_url=request.build_absolute_uri("/"))
-    except pdf.PdfUnavailable:
-        return render(request, "guide/pdf_unavailable.html", status=503)
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="guide-multi-partnership-cooperation.pdf"'
-    response["ETag"] = f'"{key}"'
+        return translation.get_supported_language_variant(translation.get_language() or "")
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def guide_pdf(request):
+    """The whole published guide as one PDF: the last built file, streamed from the storage.
+
+    Nothing is laid out here. When the guide changed since that build (its fingerprint, one
+    kept in the cache), a build is queued and readers get the previous file until it is done; before the
+    first build, a page saying it is being prepared.
+    """
+    language = _pdf_language()
+    edition = selectors.current_guide_edition(language=language)
+    if edition is None or edition.fingerprint != pdf.current_fingerprint(language=language):
+        services.guide_pdf_request_build(language=language)
+        # Where tasks run inline the build is already done.
+        edition = selectors.current_guide_edition(language=language)
+    if edition is None:
+        if services.guide_pdf_engine_missing(language=language):
+            return render(request, "guide/pdf_unavailable.html", status=503)
+        response = render(request, "guide/pdf_preparing.html", status=503)
+        response["Retry-After"] = str(PDF_RETRY_AFTER)
+        return response
+    etag = f'"{edition.fingerprint}"'
+    asked = parse_etags(request.headers.get("If-None-Match", ""))
+    if etag in asked or "*" in asked:
+        response = HttpResponseNotModified()
+    else:
+        response = FileResponse(
+            edition.file.open("rb"), content_type="application/pdf", filename=PDF_FILENAME, as_attachment=False
+        )
+    response["ETag"] = etag
+    # Browsers ask again each time (a 304 when nothing changed): a reader never keeps an old file.
+    response["Cache-Control"] = "no-cache"
     return response

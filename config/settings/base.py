@@ -203,11 +203,18 @@ REMINDER_DEFAULT_OFFSETS = [7 * 24 * 60, 24 * 60]
 # A reminder whose moment passed by more than this (system down) is skipped, not sent late.
 REMINDER_GRACE_MINUTES = env.int("REMINDER_GRACE_MINUTES", default=120)
 # A delivery claimed by a sender that then died is handed out again after this long.
-REMINDER_CLAIM_TIMEOUT_MINUTES = env.int("REMINDER_CLAIM_TIMEOUT_MINUTES", default=10)
+REMINDER_CLAIM_TIMEOUT_MINUTES = env.float("REMINDER_CLAIM_TIMEOUT_MINUTES", default=10)
 REMINDER_BATCH_SIZE = env.int("REMINDER_BATCH_SIZE", default=100)
 # Send tasks handed out per meeting at most (they share the work through row claims).
 REMINDER_SEND_TASKS = env.int("REMINDER_SEND_TASKS", default=4)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+# No message begins later than this before the start (nor twice the slowest message so far).
+REMINDER_START_MARGIN_SECONDS = env.float("REMINDER_START_MARGIN_SECONDS", default=10.0)
+# A send task stops between two messages after this long and hands the rest to the next task,
+# well before its own soft and hard time limits (seconds).
+REMINDER_SEND_TIME_BUDGET = env.float("REMINDER_SEND_TIME_BUDGET", default=120.0)
+REMINDER_SEND_SOFT_TIME_LIMIT = env.int("REMINDER_SEND_SOFT_TIME_LIMIT", default=240)
+REMINDER_SEND_TIME_LIMIT = env.int("REMINDER_SEND_TIME_LIMIT", default=300)
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 TAGGIT_CASE_INSENSITIVE = True

@@ -9,10 +9,20 @@ from .models import Delivery
 class DeliveryAdmin(RulesModelAdmin):
     """What was sent to whom, for support questions; deliveries are written by the workers only."""
 
-    list_display = ["meeting", "member", "kind", "offset_minutes", "status", "attempts", "sent_at"]
+    list_display = [
+        "meeting",
+        "member",
+        "kind",
+        "offset_minutes",
+        "version",
+        "starts_at",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
     list_filter = ["kind", "status"]
     list_select_related = ["meeting", "member"]
-    search_fields = ["meeting__title", "member__email", "member__display_name"]
+    search_fields = ["meeting__title", "member__email", "member__display_name", "message_id"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -14,6 +14,8 @@ class DeliveryStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     SKIPPED = "skipped", _("Not sent")
+    # About a version of the meeting that changed before it went out: closed, never sent.
+    SUPERSEDED = "superseded", _("Replaced by a newer date")
 
 
 # A delivery in one of these states may still be sent.

@@ -24,6 +24,9 @@ class ReminderSettings(models.Model):
     )
     # Minutes before the start, largest first; the first one also goes to members who have not answered.
     offsets = models.JSONField(_("reminders (minutes before the start)"), default=default_offsets)
+    # The meeting's calendar SEQUENCE at its last reschedule: the version of the schedule that reminders
+    # and notices of a new date are about (other edits bump SEQUENCE too, but change no reminder).
+    schedule_version = models.PositiveIntegerField(_("schedule version"), default=0)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -40,9 +43,12 @@ class ReminderSettings(models.Model):
 class Delivery(models.Model):
     """One email to one member about one meeting: a reminder (per offset) or a change notice.
 
-    The unique constraints make "exactly once" a property of the database: the dispatcher may
-    run twice, concurrently or after a crash, and still creates each row only once; a row is
-    claimed by one sender at a time and marked sent only after the mail backend accepted it.
+    A delivery is about one version of the meeting: reminders about a schedule version (see
+    ``ReminderSettings.schedule_version``), notices about the SEQUENCE of the change they announce.
+    The unique constraints make "exactly once per member per version" a property of the database:
+    the dispatcher may run twice, concurrently or after a crash, and still creates each row only
+    once; a row is claimed by one sender at a time and marked sent right after the mail server
+    accepted its message.
     """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="deliveries")
@@ -50,8 +56,11 @@ class Delivery(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=DeliveryKind.choices, default=DeliveryKind.REMINDER)
     # Reminders: minutes before the start. Notices: 0.
     offset_minutes = models.PositiveIntegerField(_("minutes before the start"), default=0)
-    # The start of the meeting when the row was created (tells one reschedule notice from the next).
+    # The version of the meeting the row is about, and the start it reminds of or announces.
+    version = models.PositiveIntegerField(_("meeting version"), default=0)
     starts_at = models.DateTimeField(_("meeting start"))
+    # Set when the row is created, so that every attempt sends the same Message-ID.
+    message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
@@ -67,14 +76,14 @@ class Delivery(models.Model):
         verbose_name_plural = _("email deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "member", "offset_minutes"],
+                fields=["meeting", "member", "version", "offset_minutes"],
                 condition=Q(kind=DeliveryKind.REMINDER),
-                name="one_reminder_per_member_per_offset",
+                name="one_reminder_per_member_per_version_offset",
             ),
             models.UniqueConstraint(
-                fields=["meeting", "member", "kind", "starts_at"],
+                fields=["meeting", "member", "kind", "version"],
                 condition=~Q(kind=DeliveryKind.REMINDER),
-                name="one_notice_per_member_per_change",
+                name="one_notice_per_member_per_version",
             ),
             models.CheckConstraint(
                 condition=~Q(status=DeliveryStatus.SENT) | Q(sent_at__isnull=False),

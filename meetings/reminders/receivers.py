@@ -2,11 +2,13 @@
 
 from meetings.enums import MeetingState
 
-from .services import change_notice_enqueue
+from .services import change_notice_enqueue, schedule_version_record
 
 
 def notice_rescheduled(sender, *, meeting, **kwargs) -> None:
-    """Members of a published meeting are told its new time once the change commits."""
+    """A new schedule version starts at once, in the reschedule's transaction (reminders follow the new
+    start, never the old one); members of a published meeting are told its new time once it commits."""
+    schedule_version_record(meeting=meeting)
     if meeting.state == MeetingState.PUBLISHED:
         change_notice_enqueue(meeting=meeting, change="rescheduled")
 

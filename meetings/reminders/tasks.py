@@ -8,13 +8,11 @@ every few minutes and the delivery rows carry the state. Retries wait at most te
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.conf import settings
 
 from meetings.models import Meeting
 
 from . import services
-
-# Seconds a send task works before leaving the rest to the next one (well under the soft time limit).
-SEND_TIME_BUDGET = 120
 
 RETRY_ON_MAIL_ERRORS = {
     "autoretry_for": (SMTPException, OSError),
@@ -23,6 +21,31 @@ RETRY_ON_MAIL_ERRORS = {
     "retry_jitter": True,
     "max_retries": 6,
 }
+
+
+def _limits() -> dict:
+    """The send tasks' time limits, read when a task is queued: Celery carries them in the message.
+
+    The soft limit is held and checked between two messages (see ``services.sending``).
+    """
+    return {"soft_time_limit": settings.REMINDER_SEND_SOFT_TIME_LIMIT, "time_limit": settings.REMINDER_SEND_TIME_LIMIT}
+
+
+def queue_send(*, meeting_id: int) -> None:
+    """Queue one send task for the meeting's due deliveries (call it after commit)."""
+    send_meeting_deliveries.apply_async(kwargs={"meeting_id": meeting_id}, **_limits())
+
+
+def queue_change_notice(*, meeting_id: int, change: str) -> None:
+    """Queue the notice of a reschedule or cancellation (call it after commit)."""
+    send_meeting_change_notice.apply_async(kwargs={"meeting_id": meeting_id, "change": change}, **_limits())
+
+
+def _send(meeting_id: int) -> None:
+    result = services.deliveries_send(meeting_id=meeting_id, time_budget=settings.REMINDER_SEND_TIME_BUDGET)
+    if result.stopped in services.OUT_OF_TIME:
+        # Out of time with rows left: the next task takes over at once (no countdown).
+        queue_send(meeting_id=meeting_id)
 
 
 @shared_task
@@ -34,7 +57,7 @@ def dispatch_reminders() -> None:
 @shared_task(**RETRY_ON_MAIL_ERRORS)
 def send_meeting_deliveries(*, meeting_id: int) -> None:
     """Send the meeting's deliveries that are due, batch by batch (several may run side by side)."""
-    services.deliveries_send(meeting_id=meeting_id, time_budget=SEND_TIME_BUDGET)
+    _send(meeting_id)
 
 
 @shared_task(**RETRY_ON_MAIL_ERRORS)
@@ -44,4 +67,4 @@ def send_meeting_change_notice(*, meeting_id: int, change: str) -> None:
     if meeting is None:
         return
     services.change_notice_create(meeting=meeting, change=change)
-    services.deliveries_send(meeting_id=meeting_id, time_budget=SEND_TIME_BUDGET)
+    _send(meeting_id)

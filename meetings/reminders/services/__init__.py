@@ -7,12 +7,14 @@ The flow, and why each step is safe to repeat:
    closes rows that can no longer be sent and hands out send tasks for the rest.
 2. A send task calls ``deliveries_send``: it claims a batch of rows in a short transaction
    (``select_for_update(skip_locked=True)``), so two senders never hold the same row; it sends
-   the batch over one connection, one message at a time, and marks sent only the rows whose
-   message the backend accepted. A claim older than ``REMINDER_CLAIM_TIMEOUT_MINUTES`` (its
-   worker died) is open again. The only duplicate left possible is a worker dying after the
-   backend accepted a batch and before the database recorded it: at most one batch, once.
-3. Everything is checked against the meeting as it is *now*: a reschedule moves the due
-   moments, a cancellation closes the reminders, a reminder past its grace window is skipped.
+   the batch over one connection, one message at a time, and marks each row sent right after the
+   server accepted its message. A claim older than ``REMINDER_CLAIM_TIMEOUT_MINUTES`` (its worker
+   died) is open again. The only duplicate left possible is a worker killed after the server
+   accepted a message and before the database recorded it: that one message, once.
+3. Every row is about one version of the meeting (``Delivery.version``) and is checked against
+   the meeting as it is *now*, right before its message: a reschedule starts a new version (its
+   reminders and notice), the rows of the old one are superseded, a cancellation closes the
+   reminders, a reminder past its grace window is skipped, nothing begins too close to the start.
 
 The package re-exports every public name (``from meetings.reminders import services``).
 """
@@ -26,15 +28,19 @@ from .rows import (
     REMINDER_RESPONSES,
     change_notice_create,
     change_notice_enqueue,
+    delivery_message_id,
     reminder_offsets,
     reminder_settings_update,
+    schedule_version,
+    schedule_version_record,
 )
-from .sending import TEMPLATES, TRANSIENT_ERRORS, SendResult, deliveries_claim, deliveries_send
+from .sending import OUT_OF_TIME, TEMPLATES, TRANSIENT_ERRORS, SendResult, deliveries_claim, deliveries_send
 
 __all__ = [
     "CHANGES",
     "GAVE_UP",
     "NOTICE_RESPONSES",
+    "OUT_OF_TIME",
     "REMINDER_RESPONSES",
     "TEMPLATES",
     "TRANSIENT_ERRORS",
@@ -44,8 +50,11 @@ __all__ = [
     "change_notice_enqueue",
     "deliveries_claim",
     "deliveries_send",
+    "delivery_message_id",
     "reminder_offsets",
     "reminder_settings_update",
     "reminders_dispatch",
     "rsvp_from_link",
+    "schedule_version",
+    "schedule_version_record",
 ]

@@ -18,10 +18,11 @@ from ..models import Delivery
 from .rows import (
     GAVE_UP,
     _meetings_with_settings,
-    _never_sendable_q,
     _open_q,
     _reminder_rows_create,
+    _rows_close,
     _sendable_q,
+    _too_late,
     _worn_out_q,
     reminder_offsets,
 )
@@ -38,10 +39,11 @@ class DispatchResult:
 def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
     """Create the reminder rows that are due, close those that can no longer be sent, hand out send tasks.
 
-    Side effects: delivery rows created and closed; ``send_meeting_deliveries`` tasks queued after
-    commit, as many as batches are waiting but at most ``REMINDER_SEND_TASKS`` per meeting.
+    Side effects: delivery rows created and closed (skipped, superseded or failed);
+    ``send_meeting_deliveries`` tasks queued after commit, as many as batches are waiting but at
+    most ``REMINDER_SEND_TASKS`` per meeting.
     """
-    from ..tasks import send_meeting_deliveries
+    from ..tasks import queue_send
 
     now = now or timezone.now()
     result = DispatchResult()
@@ -53,14 +55,13 @@ def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
         )
     )
     for meeting in upcoming:
-        offsets = reminder_offsets(meeting)
+        if _too_late(meeting, now):
+            continue
         window = schedule.due_window(starts_at=meeting.starts_at, now=now)
-        first = schedule.first_offset(offsets)
-        for offset in offsets:
+        # Largest first: when two are due at once, the earlier one carries the invitation.
+        for offset in reminder_offsets(meeting):
             if window.moment(offset) is schedule.Moment.DUE:
-                result.created += _reminder_rows_create(
-                    meeting=meeting, offset=offset, include_unanswered=offset == first
-                )
+                result.created += _reminder_rows_create(meeting=meeting, offset=offset)
 
     with_open_rows = set(
         Delivery.objects.filter(status__in=OPEN_STATUSES).values_list("meeting_id", flat=True).distinct()
@@ -72,9 +73,7 @@ def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
     for meeting_id in sorted(with_open_rows & known.keys()):
         meeting = known[meeting_id]
         rows = Delivery.objects.filter(_open_q(now), meeting=meeting)
-        result.closed += rows.filter(_never_sendable_q(meeting, now)).update(
-            status=DeliveryStatus.SKIPPED, claimed_at=None, claim_token=""
-        )
+        result.closed += _rows_close(meeting, now)
         result.closed += rows.filter(_worn_out_q()).update(
             status=DeliveryStatus.FAILED,
             claimed_at=None,
@@ -91,5 +90,5 @@ def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
 
     for meeting_id, tasks in result.handed_out.items():
         for _ in range(tasks):
-            transaction.on_commit(partial(send_meeting_deliveries.delay, meeting_id=meeting_id))
+            transaction.on_commit(partial(queue_send, meeting_id=meeting_id))
     return result

@@ -1,7 +1,9 @@
-"""A meeting's reminder settings and the delivery rows: which may be sent now, creating them."""
+"""A meeting's reminder settings and versions, the delivery rows: which may be sent now, creating them."""
 
 from datetime import datetime, timedelta
+from email.utils import make_msgid
 from functools import partial
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,7 +15,7 @@ from meetings.enums import MeetingState, RSVPResponse
 from meetings.models import RSVP, Meeting
 
 from .. import schedule
-from ..enums import DeliveryKind, DeliveryStatus
+from ..enums import OPEN_STATUSES, DeliveryKind, DeliveryStatus
 from ..models import Delivery, ReminderSettings
 
 REMINDER_RESPONSES = (RSVPResponse.GOING, RSVPResponse.MAYBE)
@@ -26,6 +28,7 @@ CHANGES = (DeliveryKind.RESCHEDULED, DeliveryKind.CANCELLED)
 
 
 GAVE_UP = "Given up after the maximum number of attempts."
+# Errors after which the whole batch is worth retrying later (server down, connection lost).
 
 
 def reminder_offsets(meeting: Meeting) -> list[int]:
@@ -34,6 +37,25 @@ def reminder_offsets(meeting: Meeting) -> list[int]:
         return sorted(meeting.reminder_settings.offsets, reverse=True)
     except ObjectDoesNotExist:
         return sorted(settings.REMINDER_DEFAULT_OFFSETS, reverse=True)
+
+
+def schedule_version(meeting: Meeting) -> int:
+    """The version of the meeting's schedule that reminders and notices of a new date are about."""
+    try:
+        return meeting.reminder_settings.schedule_version
+    except ObjectDoesNotExist:
+        return 0
+
+
+def schedule_version_record(*, meeting: Meeting) -> None:
+    """Start a new schedule version: the meeting's SEQUENCE as it is after the reschedule.
+
+    Call it inside the transaction that moves the meeting, so that no dispatcher ever sees the new
+    start with the old version. Side effects: open rows of the older version are closed as
+    superseded by the next dispatch or send; reminders of the new version are created when due.
+    """
+    ReminderSettings.objects.update_or_create(meeting=meeting, defaults={"schedule_version": meeting.sequence})
+    meeting._state.fields_cache.pop("reminder_settings", None)
 
 
 def reminder_settings_update(*, meeting: Meeting, offsets: list[int], by) -> ReminderSettings:
@@ -51,6 +73,20 @@ def reminder_settings_update(*, meeting: Meeting, offsets: list[int], by) -> Rem
     return row
 
 
+def _message_id(*, kind: str, meeting_id: int, member_id: int, offset: int, version: int) -> str:
+    """A Message-ID for one delivery, made once when its row is created (every attempt reuses it)."""
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return make_msgid(idstring=f"{kind}.{meeting_id}.{member_id}.{offset}.{version}", domain=domain)
+
+
+def delivery_message_id(row: Delivery) -> str:
+    """The row's stored Message-ID (rows made before it was stored get one derived from their id)."""
+    if row.message_id:
+        return row.message_id
+    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"<delivery.{row.pk}.{row.version}@{domain}>"
+
+
 def _open_q(now: datetime) -> Q:
     """Rows nobody holds: waiting, or claimed by a sender that has not finished in time (it died)."""
     stale = now - timedelta(minutes=settings.REMINDER_CLAIM_TIMEOUT_MINUTES)
@@ -62,32 +98,57 @@ def _worn_out_q() -> Q:
     return Q(attempts__gte=settings.REMINDER_MAX_ATTEMPTS)
 
 
+def _start_margin(slowest: float = 0.0) -> timedelta:
+    """How long before the start the last message may begin, so that none is accepted after it."""
+    return timedelta(seconds=max(settings.REMINDER_START_MARGIN_SECONDS, 2 * slowest))
+
+
+def _too_late(meeting: Meeting, now: datetime, slowest: float = 0.0) -> bool:
+    return now + _start_margin(slowest) >= meeting.starts_at
+
+
 def _sendable_q(meeting: Meeting, now: datetime) -> Q:
     """The rows of this meeting that may go out at ``now``, given the meeting as loaded."""
     if meeting.state == MeetingState.CANCELLED:
         return Q(kind=DeliveryKind.CANCELLED, starts_at__gt=now)
-    if meeting.state != MeetingState.PUBLISHED or meeting.starts_at <= now:
+    if meeting.state != MeetingState.PUBLISHED or _too_late(meeting, now):
         return Q(pk__in=[])
+    version = schedule_version(meeting)
     window = schedule.due_window(starts_at=meeting.starts_at, now=now)
     due = [offset for offset in reminder_offsets(meeting) if window.moment(offset) is schedule.Moment.DUE]
-    return Q(kind=DeliveryKind.REMINDER, offset_minutes__in=due) | Q(
-        kind=DeliveryKind.RESCHEDULED, starts_at=meeting.starts_at
+    return Q(kind=DeliveryKind.REMINDER, version=version, offset_minutes__in=due) | Q(
+        kind=DeliveryKind.RESCHEDULED, version=version
     )
+
+
+def _superseded_q(meeting: Meeting) -> Q:
+    """Reminders and notices of a new date about a schedule the meeting has left since."""
+    if meeting.state != MeetingState.PUBLISHED:
+        return Q(pk__in=[])
+    return Q(kind__in=(DeliveryKind.REMINDER, DeliveryKind.RESCHEDULED)) & ~Q(version=schedule_version(meeting))
 
 
 def _never_sendable_q(meeting: Meeting, now: datetime) -> Q:
     """The rows of this meeting that can no longer go out, whatever happens next."""
     cancelled_notice_passed = Q(kind=DeliveryKind.CANCELLED, starts_at__lte=now)
-    if meeting.state != MeetingState.PUBLISHED or meeting.starts_at <= now:
-        # Cancelled, back to draft or started: no reminder, no notice of a new date.
+    if meeting.state != MeetingState.PUBLISHED or _too_late(meeting, now):
+        # Cancelled, back to draft or (about to be) started: no reminder, no notice of a new date.
         return ~Q(kind=DeliveryKind.CANCELLED) | cancelled_notice_passed
     window = schedule.due_window(starts_at=meeting.starts_at, now=now)
     offsets = reminder_offsets(meeting)
     return (
         Q(kind=DeliveryKind.REMINDER) & (Q(offset_minutes__gt=window.highest) | ~Q(offset_minutes__in=offsets))
-        # A notice of a new date that has since changed again: the newer notice replaces it.
-        | (Q(kind=DeliveryKind.RESCHEDULED) & ~Q(starts_at=meeting.starts_at))
-        | Q(kind=DeliveryKind.CANCELLED)
+    ) | Q(kind=DeliveryKind.CANCELLED)
+
+
+def _rows_close(meeting: Meeting, now: datetime) -> int:
+    """Close the meeting's open rows that will never go out: superseded first, then skipped."""
+    rows = Delivery.objects.filter(_open_q(now), meeting=meeting)
+    closed = rows.filter(_superseded_q(meeting)).update(
+        status=DeliveryStatus.SUPERSEDED, claimed_at=None, claim_token=""
+    )
+    return closed + rows.filter(_never_sendable_q(meeting, now)).update(
+        status=DeliveryStatus.SKIPPED, claimed_at=None, claim_token=""
     )
 
 
@@ -95,14 +156,25 @@ def _approved_members():
     return get_user_model().objects.approved().exclude(email="")
 
 
-def _reminder_rows_create(*, meeting: Meeting, offset: int, include_unanswered: bool) -> int:
-    """Rows for one due reminder: going/maybe, plus (first reminder) approved members who have not answered."""
+def _reminder_rows_create(*, meeting: Meeting, offset: int) -> int:
+    """Rows for one due reminder of the current schedule version.
+
+    They go to members going or maybe, and to approved members who have not answered and have no
+    reminder of this version that went out or may still go out: so the first reminder that does go
+    out invites them, whichever it is (also when an earlier one was missed past its grace window).
+    """
+    version = schedule_version(meeting)
     answers = RSVP.objects.filter(meeting=meeting, member=OuterRef("pk"))
-    wanted = Exists(answers.filter(response__in=REMINDER_RESPONSES))
-    if include_unanswered:
-        wanted |= ~Exists(answers)
+    invited = Delivery.objects.filter(
+        meeting=meeting,
+        member=OuterRef("pk"),
+        kind=DeliveryKind.REMINDER,
+        version=version,
+        status__in=(*OPEN_STATUSES, DeliveryStatus.SENT),
+    )
+    wanted = Exists(answers.filter(response__in=REMINDER_RESPONSES)) | (~Exists(answers) & ~Exists(invited))
     existing = Delivery.objects.filter(
-        meeting=meeting, member=OuterRef("pk"), kind=DeliveryKind.REMINDER, offset_minutes=offset
+        meeting=meeting, member=OuterRef("pk"), kind=DeliveryKind.REMINDER, version=version, offset_minutes=offset
     )
     member_ids = (
         _approved_members().filter(wanted, notify_reminders=True).filter(~Exists(existing)).values_list("pk", flat=True)
@@ -113,7 +185,11 @@ def _reminder_rows_create(*, meeting: Meeting, offset: int, include_unanswered: 
             member_id=member_id,
             kind=DeliveryKind.REMINDER,
             offset_minutes=offset,
+            version=version,
             starts_at=meeting.starts_at,
+            message_id=_message_id(
+                kind=DeliveryKind.REMINDER, meeting_id=meeting.pk, member_id=member_id, offset=offset, version=version
+            ),
         )
         for member_id in member_ids
     ]
@@ -125,21 +201,31 @@ def _reminder_rows_create(*, meeting: Meeting, offset: int, include_unanswered: 
 def change_notice_create(*, meeting: Meeting, change: str) -> int:
     """Rows for a notice that the meeting moved or was cancelled, to members going, maybe or waitlisted.
 
-    Idempotent: one row per member per change (a change is told apart by the start it announces or
-    cancels). Does nothing if the meeting's state does not match the change any more.
+    Idempotent: one row per member per version (a notice of a new date is about the schedule
+    version, a cancellation about the SEQUENCE it set). Does nothing if the meeting's state does
+    not match the change any more. When the meeting moved twice before this runs, the notice is
+    about the latest date (the older notice is superseded).
     """
     if change not in CHANGES:
         raise ValueError(f"Unknown change {change!r}.")
     expected = MeetingState.CANCELLED if change == DeliveryKind.CANCELLED else MeetingState.PUBLISHED
     if meeting.state != expected:
         return 0
+    version = meeting.sequence if change == DeliveryKind.CANCELLED else schedule_version(meeting)
     member_ids = (
         _approved_members()
         .filter(rsvps__meeting=meeting, rsvps__response__in=NOTICE_RESPONSES, notify_meeting_changes=True)
         .values_list("pk", flat=True)
     )
     rows = [
-        Delivery(meeting=meeting, member_id=member_id, kind=change, starts_at=meeting.starts_at)
+        Delivery(
+            meeting=meeting,
+            member_id=member_id,
+            kind=change,
+            version=version,
+            starts_at=meeting.starts_at,
+            message_id=_message_id(kind=change, meeting_id=meeting.pk, member_id=member_id, offset=0, version=version),
+        )
         for member_id in member_ids
     ]
     Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
@@ -152,11 +238,11 @@ def change_notice_enqueue(*, meeting: Meeting, change: str) -> None:
     Call it from the service that changes the meeting, inside its transaction: if the transaction
     rolls back, nothing is sent.
     """
-    from ..tasks import send_meeting_change_notice
+    from ..tasks import queue_change_notice
 
     if change not in CHANGES:
         raise ValueError(f"Unknown change {change!r}.")
-    transaction.on_commit(partial(send_meeting_change_notice.delay, meeting_id=meeting.pk, change=str(change)))
+    transaction.on_commit(partial(queue_change_notice, meeting_id=meeting.pk, change=str(change)))
 
 
 def _meetings_with_settings():

@@ -1,15 +1,19 @@
-"""Claim delivery rows, send them in batches, record what became of each."""
+"""Claim delivery rows, send them one message at a time, record what became of each right away."""
 
 import logging
+import signal
 import smtplib
+import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core import mail
 from django.db import transaction
-from django.db.models import Case, F, Prefetch, Value, When
+from django.db.models import Case, F, OuterRef, Prefetch, Subquery, Value, When
 from django.utils import timezone
 
 from community.enums import NotificationKind
@@ -21,7 +25,17 @@ from meetings.models import RSVP, AgendaItem, Meeting
 from ..enums import DeliveryKind, DeliveryStatus
 from ..models import Delivery
 from ..signing import rsvp_urls
-from .rows import NOTICE_RESPONSES, REMINDER_RESPONSES, _meetings_with_settings, _open_q, _sendable_q, _worn_out_q
+from .rows import (
+    NOTICE_RESPONSES,
+    REMINDER_RESPONSES,
+    _meetings_with_settings,
+    _open_q,
+    _rows_close,
+    _sendable_q,
+    _too_late,
+    _worn_out_q,
+    delivery_message_id,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +55,19 @@ def deliveries_claim(*, meeting: Meeting, now: datetime, limit: int) -> tuple[st
     """Claim up to ``limit`` sendable rows of the meeting for this sender, in one short transaction.
 
     Rows locked by another sender are skipped, not waited for. The claim also requires the meeting
-    to be unchanged since it was loaded, so a reschedule or cancellation committed meanwhile wins.
+    to be unchanged since it was loaded (state, start, SEQUENCE), so a change committed meanwhile wins.
     """
     token = uuid.uuid4().hex
     with transaction.atomic():
         ids = list(
             Delivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(_open_q(now), _sendable_q(meeting, now))
-            .filter(meeting=meeting, meeting__state=meeting.state, meeting__starts_at=meeting.starts_at)
+            .filter(
+                meeting=meeting,
+                meeting__state=meeting.state,
+                meeting__starts_at=meeting.starts_at,
+                meeting__sequence=meeting.sequence,
+            )
             .exclude(_worn_out_q())
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
@@ -68,6 +87,23 @@ class SendResult:
     skipped: int = 0
     failed: int = 0
     batches: int = 0
+    # Why sending stopped before every sendable row was tried ("" when none was left).
+    stopped: str = ""
+
+
+class StopSending(Exception):
+    """Ends a batch between two messages; ``reason`` says why (time budget, start, meeting changed)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# Reasons to stop after which the remaining rows are worth handing out again at once.
+
+
+# Reasons to stop after which the remaining rows are worth handing out again at once.
+OUT_OF_TIME = ("time budget", "soft time limit")
 
 
 def _meeting_for_sending(meeting_id: int) -> Meeting | None:
@@ -96,8 +132,8 @@ def _base_context(meeting: Meeting) -> dict:
 def _still_wanted(row: Delivery, answer: str | None) -> bool:
     """Check the row against the member as they are now (their answer or preferences may have changed).
 
-    A reminder row for a member without an answer exists only for the first reminder (the dispatcher
-    creates no other), so "no answer" still qualifies here, even if the list of offsets changed since.
+    A reminder row for a member without an answer exists only for the reminder that invites them
+    (the dispatcher creates no other), so "no answer" still qualifies here.
     """
     member = row.member
     if not (member.is_approved and member.email):
@@ -107,153 +143,215 @@ def _still_wanted(row: Delivery, answer: str | None) -> bool:
     return member.wants(NotificationKind.MEETING_CHANGES) and answer in NOTICE_RESPONSES
 
 
+# Celery's prefork pool tells a task its soft time limit is reached with this signal.
+
+
+# Celery's prefork pool tells a task its soft time limit is reached with this signal.
+SOFT_LIMIT_SIGNAL = getattr(signal, "SIGUSR1", None)
+
+
+@contextmanager
+def _soft_limit_held():
+    """Hold Celery's soft time limit while the task sends, and yield a check for it.
+
+    Raised at any moment, the limit could land after the mail server accepted a message and
+    before the database recorded it, or in the middle of a database call. Held (blocked), it
+    waits as a pending signal that the sender checks between two messages, where it stops
+    cleanly; a pending signal left at the end is consumed, so it is never raised later.
+    """
+    if SOFT_LIMIT_SIGNAL is None or not hasattr(signal, "pthread_sigmask"):
+        yield lambda: False
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {SOFT_LIMIT_SIGNAL})
+    try:
+        yield lambda: SOFT_LIMIT_SIGNAL in signal.sigpending()
+    finally:
+        if SOFT_LIMIT_SIGNAL in signal.sigpending():
+            signal.sigtimedwait({SOFT_LIMIT_SIGNAL}, 0)
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def deliveries_send(*, meeting_id: int, now: datetime | None = None, time_budget: float | None = None) -> SendResult:
     """Claim and send the meeting's sendable rows, batch after batch, until none is left.
 
-    Side effects: emails sent over one connection per batch; rows marked sent (after the backend
-    accepted each message), skipped (member no longer concerned) or failed. On a transient error
-    (SMTP server down), the rows not sent are released and the error is raised for the task to retry
-    with back-off; after ``REMINDER_MAX_ATTEMPTS`` tries a row is marked failed. Stops after
-    ``time_budget`` seconds so a task stays short; the next dispatch tick hands out the rest.
+    Side effects: emails sent over one connection per batch, each with its delivery's stable
+    Message-ID; each row marked sent right after the mail server accepted its message, skipped
+    (member no longer concerned), superseded (the meeting moved) or failed. Before each message the
+    row is checked again against the meeting (state, start, SEQUENCE) and the member's answer.
+    Sending stops between two messages when ``time_budget`` seconds are spent, when Celery's soft
+    time limit is reached, or when the start is too close (``REMINDER_START_MARGIN_SECONDS``, or
+    twice the slowest message so far): the rows not tried are released without counting an attempt,
+    and ``result.stopped`` says why. On a transient error (SMTP server down), the message in flight
+    counts one attempt, the rest are released, and the error is raised for the task to retry with
+    back-off; after ``REMINDER_MAX_ATTEMPTS`` tries a row is marked failed.
     """
-    fixed_now = now
-    meeting = _meeting_for_sending(meeting_id)
+    started = time.monotonic()
     result = SendResult()
-    if meeting is None:
-        return result
-    started = timezone.now()
-    context = _base_context(meeting)
-    attachments = [("meeting.ics", meeting_ics(meeting).decode(), "text/calendar")]
-    while time_budget is None or (timezone.now() - started).total_seconds() < time_budget:
-        token, rows = deliveries_claim(
-            meeting=meeting, now=fixed_now or timezone.now(), limit=settings.REMINDER_BATCH_SIZE
-        )
-        if not rows:
-            break
-        result.batches += 1
-        try:
-            _send_batch(
-                meeting=meeting,
-                rows=rows,
-                token=token,
-                context=context,
-                attachments=attachments,
-                now=fixed_now,
-                result=result,
-            )
-        except TRANSIENT_ERRORS:
-            raise  # the batch recorded what was sent and released the rest
-        except Exception as exc:
-            # A bug (a template, a member's data): release the rows with the error, for the next tick.
-            Delivery.objects.filter(claim_token=token, status=DeliveryStatus.CLAIMED).update(
-                status=Case(
-                    When(_worn_out_q(), then=Value(DeliveryStatus.FAILED)), default=Value(DeliveryStatus.PENDING)
-                ),
-                last_error=_describe(exc),
-                claimed_at=None,
-                claim_token="",
-            )
-            raise
+
+    def clock() -> datetime:
+        return now or timezone.now()
+
+    def check_time() -> None:
+        if soft_limit_reached():
+            raise StopSending("soft time limit")
+        if time_budget is not None and time.monotonic() - started >= time_budget:
+            raise StopSending("time budget")
+
+    try:
+        with _soft_limit_held() as soft_limit_reached:
+            _send_all(meeting_id=meeting_id, clock=clock, check_time=check_time, result=result)
+    except StopSending as stop:
+        result.stopped = stop.reason
+    except SoftTimeLimitExceeded:
+        # Only where the limit cannot be held (no signal mask): the batch released what it did not try.
+        result.stopped = "soft time limit"
+    if result.stopped == "soft time limit":
+        logger.warning("Sending the emails of meeting %s reached the soft time limit", meeting_id)
     return result
 
 
-def _send_batch(*, meeting, rows, token, context, attachments, now, result: SendResult) -> None:
-    answers = dict(
-        RSVP.objects.filter(meeting=meeting, member_id__in=[row.member_id for row in rows]).values_list(
-            "member_id", "response"
-        )
-    )
-    outgoing, skipped = [], []
-    for row in rows:
-        answer = answers.get(row.member_id)
-        if not _still_wanted(row, answer):
-            skipped.append(row.pk)
-            continue
-        extra = {
-            "kind": row.kind,
-            "answer": answer,
-            "answer_label": RSVPResponse(answer).label if answer else "",
-            "rsvp_links": None,
-        }
-        if row.kind == DeliveryKind.REMINDER and answer is None:
-            extra["rsvp_links"] = rsvp_urls(meeting_id=meeting.pk, member_id=row.member_id)
-        message = build_message(
-            user=row.member, template=TEMPLATES[row.kind], context=context | extra, attachments=attachments
-        )
-        message.extra_headers["Auto-Submitted"] = "auto-generated"
-        outgoing.append((row, message))
+def _send_all(*, meeting_id: int, clock, check_time, result: SendResult) -> None:
+    while True:
+        check_time()
+        # Loaded again for each batch: a change committed meanwhile is followed, never sent stale.
+        meeting = _meeting_for_sending(meeting_id)
+        if meeting is None:
+            return
+        _rows_close(meeting, clock())
+        token, rows = deliveries_claim(meeting=meeting, now=clock(), limit=settings.REMINDER_BATCH_SIZE)
+        if not rows:
+            return
+        result.batches += 1
+        try:
+            _send_batch(meeting=meeting, rows=rows, token=token, clock=clock, check_time=check_time, result=result)
+        except StopSending as stop:
+            if stop.reason != "meeting changed":
+                raise
 
-    sent, refused, error, failed_row = [], [], None, None
+
+def _release(token: str, **fields) -> None:
+    """Give the rows this sender still holds back (a sent row is never held any more, so never reopened)."""
+    Delivery.objects.filter(claim_token=token, status=DeliveryStatus.CLAIMED).update(
+        claimed_at=None, claim_token="", **fields
+    )
+
+
+def _row_now(row: Delivery, token: str):
+    """The row's meeting and the member's answer as they are now, or None if the row is no longer ours."""
+    answer = RSVP.objects.filter(meeting_id=OuterRef("meeting_id"), member_id=OuterRef("member_id")).values("response")[
+        :1
+    ]
+    return (
+        Delivery.objects.filter(pk=row.pk, claim_token=token, status=DeliveryStatus.CLAIMED)
+        .annotate(answer=Subquery(answer))
+        .values_list("meeting__state", "meeting__starts_at", "meeting__sequence", "answer")
+        .first()
+    )
+
+
+def _send_batch(*, meeting, rows, token, clock, check_time, result: SendResult) -> None:
+    """Send the claimed rows one by one over one connection, recording each right after its message."""
+    context = _base_context(meeting)
+    attachments = [("meeting.ics", meeting_ics(meeting).decode(), "text/calendar")]
+    mine = Delivery.objects.filter(claim_token=token, status=DeliveryStatus.CLAIMED)
     connection = mail.get_connection()
+    slowest = 0.0
+    in_flight = None
+    opened = False
+    # A batch ends well before its claim could be taken for a dead sender's (and sent twice).
+    batch_ends = time.monotonic() + settings.REMINDER_CLAIM_TIMEOUT_MINUTES * 60 / 2
     try:
-        connection.open()
-        for row, message in outgoing:
-            failed_row = row
+        for row in rows:
+            check_time()
+            if time.monotonic() >= batch_ends:
+                raise StopSending("time budget")
+            if row.kind != DeliveryKind.CANCELLED and _too_late(meeting, clock(), slowest):
+                raise StopSending("start")
+            current = _row_now(row, token)
+            if current is None:
+                continue
+            state, starts_at, sequence, answer = current
+            if (state, starts_at, sequence) != (meeting.state, meeting.starts_at, meeting.sequence):
+                raise StopSending("meeting changed")
+            if not _still_wanted(row, answer):
+                mine.filter(pk=row.pk).update(status=DeliveryStatus.SKIPPED, claim_token="")
+                result.skipped += 1
+                continue
+            message = _message(meeting=meeting, row=row, answer=answer, context=context, attachments=attachments)
+            if not opened:
+                connection.open()  # one connection for the batch, opened once a message is ready
+                opened = True
+            in_flight = row
+            began = time.monotonic()
             try:
                 accepted = connection.send_messages([message])
             except smtplib.SMTPRecipientsRefused as exc:
                 # This address is refused for good; the others still go.
-                refused.append((row.pk, _describe(exc)))
-                continue
-            if accepted:
-                sent.append(row.pk)
+                accepted, error = 0, _describe(exc)
             else:
-                refused.append((row.pk, "The mail backend did not accept the message."))
-        failed_row = None
+                error = "" if accepted else "The mail backend did not accept the message."
+            # Recorded at once, before anything else can happen to this process.
+            if accepted:
+                mine.filter(pk=row.pk).update(
+                    status=DeliveryStatus.SENT, sent_at=clock(), last_error="", claim_token=""
+                )
+                result.sent += 1
+            else:
+                mine.filter(pk=row.pk).update(status=DeliveryStatus.FAILED, last_error=error, claim_token="")
+                result.failed += 1
+            in_flight = None
+            slowest = max(slowest, time.monotonic() - began)
     except TRANSIENT_ERRORS as exc:
-        error = exc
+        reason = _describe(exc)
+        if in_flight is not None:
+            # The message in flight failed: that counts as one attempt for its row.
+            gave_up = in_flight.attempts >= settings.REMINDER_MAX_ATTEMPTS
+            mine.filter(pk=in_flight.pk).update(
+                status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
+                last_error=reason,
+                claimed_at=None,
+                claim_token="",
+            )
+            result.failed += int(gave_up)
+        # The rows after it were not tried (or the server could not be reached at all): no attempt counted.
+        _release(token, status=DeliveryStatus.PENDING, last_error=reason, attempts=F("attempts") - 1)
+        logger.warning("Sending the emails of meeting %s failed (%s); they will be retried", meeting.pk, reason)
+        raise
+    except (StopSending, SoftTimeLimitExceeded):
+        # Stopped between two messages: the rows not tried wait for the next sender, no attempt counted.
+        _release(token, status=DeliveryStatus.PENDING, attempts=F("attempts") - 1)
+        raise
+    except Exception as exc:
+        # A bug (a template, a member's data): release the rows with the error, for the next tick.
+        _release(
+            token,
+            status=Case(When(_worn_out_q(), then=Value(DeliveryStatus.FAILED)), default=Value(DeliveryStatus.PENDING)),
+            last_error=_describe(exc),
+        )
+        raise
     finally:
         try:
             connection.close()
         except TRANSIENT_ERRORS:
-            # Every message accepted so far is recorded below; a failing QUIT changes nothing.
+            # Every message accepted so far is recorded; a failing QUIT changes nothing.
             logger.warning("Closing the mail connection failed", exc_info=True)
 
-    finished = now or timezone.now()
-    mine = Delivery.objects.filter(claim_token=token, status=DeliveryStatus.CLAIMED)
-    if sent:
-        mine.filter(pk__in=sent).update(status=DeliveryStatus.SENT, sent_at=finished, last_error="", claim_token="")
-    if skipped:
-        mine.filter(pk__in=skipped).update(status=DeliveryStatus.SKIPPED, claim_token="")
-    for reason, pks in _group_by_reason(refused).items():
-        mine.filter(pk__in=pks).update(status=DeliveryStatus.FAILED, last_error=reason, claim_token="")
-    result.sent += len(sent)
-    result.skipped += len(skipped)
-    result.failed += len(refused)
-    if error is None:
-        return
 
-    reason = _describe(error)
-    if failed_row is not None:
-        # The message in flight failed: that counts as one attempt for its row.
-        gave_up = failed_row.attempts >= settings.REMINDER_MAX_ATTEMPTS
-        mine.filter(pk=failed_row.pk).update(
-            status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.PENDING,
-            last_error=reason,
-            claimed_at=None,
-            claim_token="",
-        )
-        result.failed += int(gave_up)
-    # The rows after it were not tried (or the server could not be reached at all): no attempt counted.
-    done = {*sent, *skipped, *(pk for pk, _reason in refused), getattr(failed_row, "pk", None)}
-    untried = [row.pk for row, _message in outgoing if row.pk not in done]
-    if untried:
-        mine.filter(pk__in=untried).update(
-            status=DeliveryStatus.PENDING,
-            last_error=reason,
-            claimed_at=None,
-            claim_token="",
-            attempts=F("attempts") - 1,
-        )
-    logger.warning("Sending the emails of meeting %s failed (%s); they will be retried", meeting.pk, reason)
-    raise error
-
-
-def _group_by_reason(refused: list[tuple[int, str]]) -> dict[str, list[int]]:
-    grouped: dict[str, list[int]] = {}
-    for pk, reason in refused:
-        grouped.setdefault(reason, []).append(pk)
-    return grouped
+def _message(*, meeting, row, answer, context, attachments):
+    extra = {
+        "kind": row.kind,
+        "answer": answer,
+        "answer_label": RSVPResponse(answer).label if answer else "",
+        "rsvp_links": None,
+    }
+    if row.kind == DeliveryKind.REMINDER and answer is None:
+        extra["rsvp_links"] = rsvp_urls(meeting_id=meeting.pk, member_id=row.member_id)
+    message = build_message(
+        user=row.member, template=TEMPLATES[row.kind], context=context | extra, attachments=attachments
+    )
+    message.extra_headers["Auto-Submitted"] = "auto-generated"
+    message.extra_headers["Message-ID"] = delivery_message_id(row)
+    return message
 
 
 def _describe(exc: Exception) -> str:

@@ -16,6 +16,7 @@ from meetings.enums import MeetingState, RSVPResponse
 from meetings.reminders import services
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
 from meetings.reminders.models import Delivery, ReminderSettings
+from meetings.services import meeting_reschedule, meeting_update
 
 from .factories import AgendaItemFactory, MeetingFactory, RSVPFactory
 
@@ -58,12 +59,14 @@ def test_due_reminder_goes_once_to_members_going_or_maybe(meeting):
     maybe = answer(meeting, RSVPResponse.MAYBE)
     answer(meeting, RSVPResponse.NOT_GOING)
     answer(meeting, RSVPResponse.WAITLISTED)
-    UserFactory()  # has not answered: only the first reminder is for them
+    UserFactory()  # has not answered: only the first reminder that goes out is for them
+    run(WEEK_BEFORE)
+    mail.outbox.clear()
 
     run(DAY_BEFORE)
 
     assert recipients() == sorted([going.email, maybe.email])
-    rows = Delivery.objects.order_by("member_id")
+    rows = Delivery.objects.filter(offset_minutes=1440).order_by("member_id")
     assert [(r.member_id, r.kind, r.offset_minutes, r.status, r.sent_at) for r in rows] == [
         (going.pk, DeliveryKind.REMINDER, 1440, DeliveryStatus.SENT, DAY_BEFORE),
         (maybe.pk, DeliveryKind.REMINDER, 1440, DeliveryStatus.SENT, DAY_BEFORE),
@@ -171,21 +174,94 @@ def test_no_reminder_once_the_meeting_started(meeting):
     assert Delivery.objects.get().status == DeliveryStatus.SKIPPED
 
 
-def test_reschedule_moves_the_reminders(meeting):
+def reschedule(meeting, starts_at, now):
+    meeting_reschedule(meeting=meeting, starts_at=starts_at, by=None, now=now)
+
+
+def test_reschedule_supersedes_the_reminder_not_sent_and_reminds_of_the_new_date(meeting):
     going = answer(meeting, RSVPResponse.GOING)
     # A row was created at the old moment but not sent yet when the meeting moved three days later.
     services.reminders_dispatch(now=DAY_BEFORE)
-    meeting.starts_at = STARTS_AT + timedelta(days=3)
-    meeting.save(update_fields=["starts_at"])
+    reschedule(meeting, STARTS_AT + timedelta(days=3), DAY_BEFORE + timedelta(minutes=1))
 
     run(DAY_BEFORE + timedelta(minutes=5))
     assert mail.outbox == []
-    assert Delivery.objects.get().status == DeliveryStatus.PENDING
+    assert list(Delivery.objects.values_list("status", "version", "starts_at")) == [
+        (DeliveryStatus.SUPERSEDED, 0, STARTS_AT)
+    ]
 
     run(DAY_BEFORE + timedelta(days=3))
 
     assert recipients() == [going.email]
     assert "Wednesday 31 March 2027" in mail.outbox[0].subject
+    assert list(Delivery.objects.order_by("pk").values_list("status", "version", "starts_at")) == [
+        (DeliveryStatus.SUPERSEDED, 0, STARTS_AT),
+        (DeliveryStatus.SENT, 1, STARTS_AT + timedelta(days=3)),
+    ]
+
+
+def test_postponed_after_its_one_day_reminder_went_out_gets_it_again_the_day_before_the_new_date(meeting):
+    going = answer(meeting, RSVPResponse.GOING)
+    run(DAY_BEFORE)
+    reschedule(meeting, STARTS_AT + timedelta(days=7), DAY_BEFORE + timedelta(hours=1))
+    mail.outbox.clear()
+
+    run(DAY_BEFORE + timedelta(hours=2))  # the old "1 day before" moment is still in its grace window
+    assert mail.outbox == []
+    run(DAY_BEFORE + timedelta(days=7))
+
+    assert recipients() == [going.email]
+    assert "Sunday 4 April 2027" in mail.outbox[0].subject
+    reminders = Delivery.objects.filter(kind=DeliveryKind.REMINDER).order_by("pk")
+    assert list(reminders.values_list("version", "offset_minutes", "status")) == [
+        (0, 1440, DeliveryStatus.SENT),
+        (1, 1440, DeliveryStatus.SENT),
+    ]
+
+
+def test_edit_that_bumps_the_sequence_without_moving_sends_no_second_reminder(meeting):
+    answer(meeting, RSVPResponse.GOING)
+    run(DAY_BEFORE)
+    meeting_update(meeting=meeting, by=None, title="Spring meeting (room 2)")
+
+    run(DAY_BEFORE + timedelta(minutes=5))
+
+    meeting.refresh_from_db()
+    assert meeting.sequence == 1
+    assert len(mail.outbox) == 1
+    assert Delivery.objects.count() == 1
+
+
+def test_first_reminder_missed_the_next_one_invites_members_who_have_not_answered(meeting):
+    silent = UserFactory()
+    going = answer(meeting, RSVPResponse.GOING)
+    # The system was down for the 7-day reminder: only the 1-day one goes out.
+    run(DAY_BEFORE)
+
+    assert recipients() == sorted([silent.email, going.email])
+    invitation = next(message for message in mail.outbox if message.to == [silent.email])
+    assert invitation.body.count(f"http://testserver/meetings/{meeting.pk}/rsvp/") == 3
+    assert "/rsvp/" not in next(message for message in mail.outbox if message.to == [going.email]).body
+    assert list(Delivery.objects.filter(member=silent).values_list("offset_minutes", "status")) == [
+        (1440, DeliveryStatus.SENT)
+    ]
+
+
+def test_each_delivery_keeps_one_message_id_across_attempts(meeting, flaky_mail):
+    answer(meeting, RSVPResponse.GOING)
+    services.reminders_dispatch(now=DAY_BEFORE)
+    row = Delivery.objects.get()
+    flaky_mail.configure(failures=1)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE)
+
+    services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE + timedelta(minutes=1))
+
+    assert row.message_id.startswith("<")
+    assert row.message_id.endswith("@testserver>")
+    assert f".reminder.{meeting.pk}.{row.member_id}.1440.0@" in row.message_id
+    assert [message.extra_headers["Message-ID"] for message in mail.outbox] == [row.message_id]
+    assert mail.outbox[0].message()["Message-ID"] == row.message_id
 
 
 def test_cancel_stops_the_reminders(meeting):
@@ -312,7 +388,7 @@ def test_french_speaking_member_gets_the_french_mail(meeting):
     assert '<html lang="fr">' in message.alternatives[0][0]
 
 
-def test_queries_do_not_grow_with_the_number_of_recipients(settings):
+def test_queries_per_message_are_two_whatever_the_number_of_recipients(settings):
     settings.REMINDER_BATCH_SIZE = 100
 
     def queries_to_send(members):
@@ -324,10 +400,15 @@ def test_queries_do_not_grow_with_the_number_of_recipients(settings):
         mail.outbox.clear()
         with CaptureQueriesContext(connection) as queries:
             services.deliveries_send(meeting_id=meeting.pk, now=DAY_BEFORE)
-        assert len(mail.outbox) == members
-        return len(queries)
+        # Members of the other meetings have not answered this one: invited too (no reminder went out).
+        assert len(mail.outbox) == Delivery.objects.filter(meeting=meeting, status=DeliveryStatus.SENT).count()
+        return len(queries), len(mail.outbox)
 
-    assert queries_to_send(1) == queries_to_send(10)
+    one, one_sent = queries_to_send(1)
+    ten, ten_sent = queries_to_send(10)
+    # Per message: one re-check of the row against the meeting and the answer, one update once accepted.
+    assert (one_sent, ten_sent) == (1, 11)
+    assert ten - one == 2 * (ten_sent - one_sent)
 
 
 def test_transient_smtp_failure_keeps_what_was_sent_and_retries_the_rest(meeting, flaky_mail):

@@ -12,6 +12,7 @@ from meetings.enums import MeetingState
 from meetings.reminders import hooks
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
 from meetings.reminders.models import Delivery, ReminderSettings
+from meetings.services import meeting_reschedule
 
 from .factories import MeetingFactory
 
@@ -212,3 +213,44 @@ def test_meeting_page_shows_the_planned_reminders_to_facilitators(client):
 
     assert "Change the reminders" in body
     assert body.count("Planned") == 2
+
+
+def test_summary_tells_which_date_each_reminder_went_out_for(facilitator_client, meeting):
+    members = [UserFactory() for _ in range(2)]
+    old_start = meeting.starts_at
+    meeting_reschedule(meeting=meeting, starts_at=old_start + timedelta(days=14), by=None)
+    meeting.refresh_from_db()
+    sent_at = timezone.now()
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                meeting=meeting,
+                member=members[0],
+                offset_minutes=10080,
+                version=0,
+                starts_at=old_start,
+                status=DeliveryStatus.SENT,
+                sent_at=sent_at,
+            ),
+            Delivery(
+                meeting=meeting,
+                member=members[1],
+                offset_minutes=10080,
+                version=0,
+                starts_at=old_start,
+                status=DeliveryStatus.SUPERSEDED,
+            ),
+        ]
+    )
+
+    response = facilitator_client.get(url(meeting))
+
+    lines = response.context["reminder_summary"]["reminders"]
+    assert [(line.label, line.state, line.starts_at, line.counts.sent, line.counts.superseded) for line in lines] == [
+        ("7 days", "later", meeting.starts_at, 0, 0),
+        ("1 day", "later", meeting.starts_at, 0, 0),
+        ("7 days", "earlier", old_start, 1, 1),
+    ]
+    page = response.content.decode()
+    assert "earlier date" in page
+    assert "1 not sent: the date changed" in page

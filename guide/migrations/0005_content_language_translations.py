@@ -12,7 +12,7 @@ def contribution_language_from_author(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('guide', '0003_search_vector'),
+        ('guide', '0004_pdf_editions'),
     ]
 
     operations = [
