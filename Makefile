@@ -45,6 +45,8 @@ run: migrate
 	$(LOCAL) $(BIN)/python manage.py runserver $(HOST)
 
 test: install-dev
+	@if command -v npm >/dev/null 2>&1; then npm ci --prefix e2e/axe --no-audit --no-fund --silent; \
+		else echo "npm not found: the accessibility test will fail (install node and npm)"; fi
 	@DATABASE_URL="$${DATABASE_URL:-$(TEST_DATABASE_URL)}" REDIS_URL="$${REDIS_URL:-$(TEST_REDIS_URL)}" \
 		$(BIN)/python scripts/check_services.py || \
 		{ echo "Start PostgreSQL and Redis, or set DATABASE_URL and REDIS_URL to reach them."; exit 1; }

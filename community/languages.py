@@ -4,6 +4,8 @@ The names match Django's own language names where they exist, so their translati
 come with Django's catalogue.
 """
 
+from django.conf import settings
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGES = [
@@ -97,3 +99,37 @@ LANGUAGE_NAMES = dict(LANGUAGES)
 
 def language_name(code: str) -> str:
     return str(LANGUAGE_NAMES.get(code, code))
+
+
+def content_language_of(user) -> str:
+    """The language a member's new content is taken to be written in: their interface
+    language when the site speaks it, else the site's default."""
+    code = getattr(user, "preferred_language", "") or ""
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def content_language_field():
+    """The ``language`` field of content (themes, questions, meetings, the guide): one of the
+    interface languages, so readers can filter by it and the page can mark it with ``lang``."""
+    return models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en", db_index=True)
+
+
+def fill_language(apps, *, app_label: str, model_name: str, author_field: str) -> None:
+    """A data migration step: existing rows take their author's language ("en" without one)."""
+    model = apps.get_model(app_label, model_name)
+    for code, _name in settings.LANGUAGES:
+        if code != "en":
+            model.objects.filter(**{f"{author_field}__preferred_language": code}).update(language=code)
+
+
+class LanguageKeptWhenOmitted:
+    """For a ModelForm of content edited in the admin: a post without ``language`` keeps the
+    language the content had."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "language" in self.fields:
+            self.fields["language"].required = False
+
+    def clean_language(self):
+        return self.cleaned_data.get("language") or self.instance.language

@@ -15,8 +15,10 @@ Three levels, cheapest first:
 """
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
+from html import unescape
 from importlib.metadata import version
 
 import markdown as markdown_lib
@@ -122,3 +124,15 @@ def render_markdown(text: str) -> SafeString:
             cache.set(key, html, CACHE_SECONDS)
         _remember(text, html)
     return mark_safe(html)  # noqa: S308 - sanitised by nh3 in _render
+
+
+def markdown_to_text(text: str) -> str:
+    """The words of member-written markdown without its markup, for excerpts and cards
+    (``**bold**`` becomes ``bold``); the caller escapes it like any text."""
+    if not text:
+        return ""
+    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    # Block ends become spaces so paragraphs and list items do not run into each other.
+    html = re.sub(r"</(p|li|h\d|blockquote|pre|tr|td|th)>|<br\s*/?>", " ", html)
+    words = unescape(nh3.clean(html, tags=set(), attributes={}))
+    return " ".join(words.split())

@@ -1,4 +1,7 @@
+import functools
 import zoneinfo
+from importlib import resources
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -23,8 +26,35 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+def _zone_table() -> str:
+    """The tz database's ``zone.tab`` (one row per country zone, no legacy aliases)."""
+    try:
+        return resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        for folder in zoneinfo.TZPATH:
+            path = Path(folder) / "zone.tab"
+            if path.exists():
+                return path.read_text(encoding="utf-8")
+    return ""
+
+
+@functools.cache
+def canonical_time_zones() -> tuple[str, ...]:
+    """Zones a person lives in: those of ``zone.tab`` that this system knows, and UTC
+    (no "Factory", "localtime", "US/Eastern" or other legacy aliases)."""
+    listed = {line.split("\t")[2] for line in _zone_table().splitlines() if line and not line.startswith("#")}
+    known = zoneinfo.available_timezones()
+    zones = sorted(listed & known) or sorted(name for name in known if "/" in name and not name.startswith("Etc/"))
+    return ("UTC", *zones)
+
+
+def time_zone_choices() -> list:
+    """The canonical zones grouped by region ("Europe" → "Paris"), UTC first."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in canonical_time_zones()[1:]:
+        region, _sep, place = name.partition("/")
+        groups.setdefault(region, []).append((name, place.replace("_", " ").replace("/", " – ")))
+    return [("UTC", "UTC"), *((region, zones) for region, zones in groups.items())]
 
 
 class MemberQuerySet(models.QuerySet):

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from django.utils.text import slugify
@@ -36,6 +37,19 @@ def _verified_email(user) -> None:
     from allauth.account.models import EmailAddress
 
     EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+
+
+def _verify_addresses(emails: list[str]) -> None:
+    """Seeded members' addresses count as verified, as the demo accounts' do: without it a
+    password reset leads them to a login that asks to verify the address first."""
+    from allauth.account.models import EmailAddress
+
+    User = get_user_model()
+    known = set(EmailAddress.objects.filter(email__in=emails).values_list("email", flat=True))
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=user, email=user.email, verified=True, primary=True)
+        for user in User.objects.filter(email__in=emails).exclude(email__in=known)
+    )
 
 
 def seed_accounts(stdout) -> None:
@@ -335,6 +349,7 @@ def seed_community(stdout) -> None:
             if p["email"] not in existing
         ]
     )
+    _verify_addresses([p["email"] for p in plan])
     by_email = {p["email"]: p for p in plan}
     details += [(m, by_email[m.email]["languages"], by_email[m.email]["expertise"]) for m in new_members]
 

@@ -34,7 +34,7 @@ def test_facilitator_draws_runs_rounds_and_a_participant_follows_their_table(pag
     page.get_by_role("button", name="Set up the session").click()
 
     page.get_by_role("button", name="Draw the rounds").click()
-    page.get_by_text(re.compile("Rounds drawn: 0 repeats, 0 same-centre pairs")).wait_for()
+    page.get_by_text(re.compile("Rounds drawn: 0 repeated meetings, 0 same-centre pairs")).wait_for()
     assert page.locator("[data-quality=repeats]").inner_text() == "0"
     session = NetworkingSession.objects.get(meeting=meeting)
     assert Seat.objects.filter(session=session).count() == 32

@@ -7,18 +7,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from community.admin_rules import RulesAdminMixin, RulesModelAdmin
+from community.languages import LanguageKeptWhenOmitted
 
 from . import services
 from .diff import side_by_side
 from .enums import ContributionState
 from .forms import TransitionCommentForm
-from .models import Chapter, Contribution, ContributionTransition
+from .models import Chapter, ChapterTranslation, Contribution, ContributionTransition
 
 STALE_MESSAGE = _(
     "Another editor changed this entry while you were editing it. Your changes were not saved: "
@@ -26,7 +28,7 @@ STALE_MESSAGE = _(
 )
 
 
-class ContributionAdminForm(forms.ModelForm):
+class ContributionAdminForm(LanguageKeptWhenOmitted, forms.ModelForm):
     class Meta:
         model = Contribution
         fields = [
@@ -41,6 +43,7 @@ class ContributionAdminForm(forms.ModelForm):
             "source_theme",
             "source_meeting",
             "source_resource",
+            "language",
         ]
         widgets = {"version": forms.HiddenInput}
 
@@ -91,9 +94,19 @@ class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
     # Editors review and curate; entries are written by members on the site, never added here.
     view_rule = change_rule = delete_rule = "guide.review"
     form = ContributionAdminForm
-    list_display = ("title", "kind", "state", "chapter", "order", "credited", "centre", "state_changed_at")
+    list_display = (
+        "title",
+        "kind",
+        "language",
+        "state",
+        "chapter",
+        "order",
+        "credited",
+        "centre",
+        "state_changed_at",
+    )
     list_display_links = ("title",)
-    list_filter = ("state", "kind", "chapter", "centre")
+    list_filter = ("state", "kind", "language", "chapter", "centre")
     list_select_related = ("chapter", "centre", "author")
     search_fields = ("title", "body", "author__display_name", "author__email", "centre__name")
     ordering = (F("state_changed_at").desc(nulls_last=True), "-pk")
@@ -110,9 +123,13 @@ class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
         "published_at",
         "created_at",
         "changes_link",
+        "translation_of_link",
+        "original_version",
+        "translations_links",
     )
     fieldsets = (
-        (None, {"fields": ("title", "kind", "chapter", "order", "body", "version")}),
+        (None, {"fields": ("title", "kind", "chapter", "order", "language", "body", "version")}),
+        (_("Translation"), {"fields": ("translation_of_link", "original_version", "translations_links")}),
         (_("Credit"), {"fields": ("author", "centre", "credit", "licence_consent")}),
         (_("Sources"), {"fields": ("source_theme", "source_meeting", "source_resource")}),
         (
@@ -136,6 +153,36 @@ class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
             return "—"
         url = reverse("admin:guide_contribution_changes", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Compare the text side by side"))
+
+    @admin.display(description=_("translation of"))
+    def translation_of_link(self, obj):
+        original = obj.translation_of
+        if original is None:
+            return "—"
+        url = reverse("admin:guide_contribution_change", args=[original.pk])
+        return format_html(
+            '<a href="{}">{}</a> ({}, {})',
+            url,
+            original.title,
+            original.get_language_display(),
+            _("version %(number)s") % {"number": original.version},
+        )
+
+    @admin.display(description=_("translations"))
+    def translations_links(self, obj):
+        if not obj.pk:
+            return "—"
+        links = [
+            format_html(
+                '<a href="{}">{}</a> ({}, {})',
+                reverse("admin:guide_contribution_change", args=[t.pk]),
+                t.title,
+                t.get_language_display(),
+                t.get_state_display(),
+            )
+            for t in obj.translations.order_by("language", "pk")
+        ]
+        return format_html_join(mark_safe("<br>"), "{}", ((link,) for link in links)) if links else "—"
 
     def has_add_permission(self, request) -> bool:
         # Contributions are written by members on the site, never on their behalf.
@@ -283,15 +330,46 @@ class ContributionInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', reverse("admin:guide_contribution_change", args=[obj.pk]), _("Open"))
 
 
+class ChapterTranslationInline(admin.StackedInline):
+    """The chapter's title and introduction in the other languages of the site."""
+
+    model = ChapterTranslation
+    extra = 0
+    fields = ("language", "title", "introduction")
+    verbose_name_plural = _("title and introduction in other languages")
+
+
+class ChapterOrderForm(forms.ModelForm):
+    """The list's "order" inputs, each named after its chapter for screen readers."""
+
+    class Meta:
+        model = Chapter
+        fields = ["order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["order"].widget.attrs["aria-label"] = _("Order of “%(title)s”") % {"title": self.instance.title}
+
+
+class ChapterAdminForm(LanguageKeptWhenOmitted, forms.ModelForm):
+    """The admin builds the fields; a post without the language keeps the chapter's."""
+
+
 @admin.register(Chapter)
 class ChapterAdmin(RulesModelAdmin):
     view_rule = add_rule = change_rule = delete_rule = "guide.review"
-    list_display = ("title", "slug", "order", "entries")
+    form = ChapterAdminForm
+    list_display = ("title", "slug", "language", "order", "entries")
     list_editable = ("order",)
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
     ordering = ("order", "pk")
-    inlines = [ContributionInline]
+    inlines = [ChapterTranslationInline, ContributionInline]
+
+    def get_changelist_form(self, request, **kwargs):
+        kwargs.setdefault("form", ChapterOrderForm)
+        return super().get_changelist_form(request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(entry_count=Count("contributions"))

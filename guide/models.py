@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from community.languages import content_language_field
+
 from .enums import EDITABLE_STATES, RESERVED_SLUGS, ContributionKind, ContributionState, Credit
 
 
@@ -22,6 +24,7 @@ class Chapter(models.Model):
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True, validators=[validate_chapter_slug])
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    language = content_language_field()
     order = models.PositiveIntegerField(_("order"), default=0)
     # Part of the PDF's fingerprint: a renamed or reordered chapter gives a new PDF.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -36,6 +39,44 @@ class Chapter(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("guide:chapter", kwargs={"slug": self.slug})
+
+    # With ``reader_translations`` prefetched (guide.selectors), the chapter as the reader reads it.
+    @property
+    def reader_translation(self):
+        return (getattr(self, "reader_translations", None) or [None])[0]
+
+    @property
+    def shown_title(self) -> str:
+        return (self.reader_translation or self).title
+
+    @property
+    def shown_introduction(self) -> str:
+        return (self.reader_translation or self).introduction
+
+    @property
+    def shown_language(self) -> str:
+        return (self.reader_translation or self).language
+
+
+class ChapterTranslation(models.Model):
+    """A chapter's title and introduction in another language, written by an editor."""
+
+    chapter = models.ForeignKey(
+        Chapter, verbose_name=_("chapter"), on_delete=models.CASCADE, related_name="translations"
+    )
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+
+    class Meta:
+        verbose_name = _("chapter translation")
+        verbose_name_plural = _("chapter translations")
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "language"], name="one_chapter_translation_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.language})"
 
 
 STATE_BADGES = {
@@ -60,6 +101,7 @@ class Contribution(models.Model):
     kind = models.CharField(_("kind"), max_length=24, choices=ContributionKind.choices)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), help_text=_("Markdown: **bold**, *italic*, lists, [links](https://…)."))
+    language = content_language_field()
     chapter = models.ForeignKey(
         Chapter, verbose_name=_("chapter"), on_delete=models.PROTECT, related_name="contributions"
     )
@@ -104,6 +146,17 @@ class Contribution(models.Model):
         on_delete=models.SET_NULL,
         related_name="guide_contributions",
     )
+    translation_of = models.ForeignKey(
+        "self",
+        verbose_name=_("translation of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="translations",
+        help_text=_("The published entry this text translates."),
+    )
+    # The original's version the translation was made from: a newer original makes it "may be out of date".
+    original_version = models.PositiveIntegerField(_("version of the original translated"), null=True, blank=True)
     licence_consent = models.BooleanField(_("consent to the guide's licence"), default=False)
     credit = models.CharField(_("credit"), max_length=16, choices=Credit.choices, default=Credit.NAME)
     state = models.CharField(
@@ -148,6 +201,9 @@ class Contribution(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
+        if self.translation_of_id:
+            # A translation is read in place of its original, on the chapter in its language.
+            return f"{self.chapter.get_absolute_url()}?lang={self.language}#entry-{self.translation_of_id}"
         return f"{self.chapter.get_absolute_url()}#entry-{self.pk}"
 
     @property
@@ -158,6 +214,12 @@ class Contribution(models.Model):
     def state_badge(self) -> str:
         """Bootstrap classes for the state's badge (works on pages that do not load the guide's CSS)."""
         return STATE_BADGES.get(self.state, "text-bg-secondary")
+
+    @property
+    def is_translation_outdated(self) -> bool:
+        """Whether the original changed since this translation was made (needs ``translation_of`` loaded)."""
+        original = self.translation_of
+        return bool(original and (self.original_version or 0) < original.version)
 
     @property
     def is_anonymous(self) -> bool:

@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from community.enums import GUIDE_EDITORS_GROUP
 
 from .enums import ContributionKind, ContributionState, Credit
-from .models import Chapter, Contribution, ContributionTransition
+from .models import Chapter, ChapterTranslation, Contribution, ContributionTransition
 
 S = ContributionState
 K = ContributionKind
@@ -161,6 +161,11 @@ COMMENTS = {
 
 
 def seed_guide(stdout) -> None:
+    _seed_guide_in_english(stdout)
+    seed_guide_languages(stdout)
+
+
+def _seed_guide_in_english(stdout) -> None:
     rng = random.Random(2020)
     with transaction.atomic():
         chapters = {}
@@ -235,3 +240,178 @@ def seed_guide(stdout) -> None:
         ContributionTransition.objects.bulk_update(steps, ["at"])
         Contribution.objects.bulk_update([Contribution(pk=pk, created_at=at) for pk, at in written], ["created_at"])
         stdout.write(f"  created {len(contributions)} guide contributions")
+
+
+# Entries written in French and in Portuguese, and translations between the guide's languages:
+# (chapter, kind, language, title, body, translations as (language, title, body, up to date)).
+MULTILINGUAL = [
+    (
+        "governance",
+        K.TESTIMONY,
+        "fr",
+        "Un comité de pilotage qui décide vraiment",
+        "Nous réunissons les partenaires tous les deux mois. **Chaque réunion se termine par une décision** "
+        "écrite, relue par tous avant de partir.\n\n- Un ordre du jour envoyé une semaine avant\n"
+        "- Une personne de contact par partenaire",
+        [
+            (
+                "pt",
+                "Um comité de pilotagem que decide de verdade",
+                "Reunimos os parceiros de dois em dois meses. **Cada reunião termina com uma decisão** escrita, "
+                "relida por todos antes de sair.\n\n- Uma ordem de trabalhos enviada uma semana antes\n"
+                "- Uma pessoa de contacto por parceiro",
+                True,
+            ),
+            (
+                "en",
+                "A steering committee that really decides",
+                "We bring the partners together every two months. **Each meeting ends with a written "
+                "decision**, read back by everyone before leaving.",
+                False,
+            ),
+        ],
+    ),
+    (
+        "stimulating-links-between-partners",
+        K.FIELD_EXAMPLE,
+        "pt",
+        "Um pequeno-almoço mensal entre parceiros no Porto",
+        "Uma vez por mês, os parceiros que servem o mesmo público tomam o pequeno-almoço juntos no centro. "
+        "Sem ordem de trabalhos: cada um apresenta **um caso difícil** e recebe ideias dos outros.",
+        [
+            (
+                "fr",
+                "Un petit-déjeuner mensuel entre partenaires à Porto",
+                "Une fois par mois, les partenaires qui servent le même public prennent le petit-déjeuner "
+                "ensemble au centre. Pas d'ordre du jour : chacun présente **un cas difficile** et repart "
+                "avec les idées des autres.",
+                True,
+            ),
+        ],
+    ),
+    (
+        "data-protection-and-gdpr",
+        K.OPERATIONAL,
+        "fr",
+        "Une fiche de consentement en une page",
+        "Avant de transmettre les coordonnées d'un visiteur à un partenaire, nous lui faisons signer une "
+        "fiche d'une page qui dit **qui recevra quoi, et pourquoi**.",
+        [],
+    ),
+    (
+        "onboarding-new-colleagues",
+        K.TESTIMONY,
+        "pt",
+        "O meu primeiro mês como responsável de parcerias",
+        "Cheguei sem conhecer ninguém. A minha antecessora deixou-me **uma lista de pessoas** a visitar, "
+        "não de ficheiros: foi o melhor presente.",
+        [],
+    ),
+]
+
+CHAPTER_TRANSLATIONS = {
+    "building-a-partnership": {
+        "fr": ("Construire un partenariat", "Comment les centres trouvent des partenaires et lancent leurs actions."),
+        "pt": ("Construir uma parceria", "Como os centros encontram parceiros e lançam as primeiras ações."),
+        "es": ("Construir una alianza", "Cómo los centros encuentran socios y ponen en marcha las primeras acciones."),
+    },
+    "governance": {
+        "fr": ("Gouvernance", "Comités de pilotage, conventions et décisions du quotidien."),
+        "pt": ("Governação", "Comités de pilotagem, acordos e as decisões do dia a dia."),
+        "es": ("Gobernanza", "Comités de dirección, convenios y las decisiones del día a día."),
+    },
+    "stimulating-links-between-partners": {
+        "fr": ("Stimuler les liens entre partenaires", "Faire que des partenaires se connaissent vraiment."),
+        "pt": ("Estimular os laços entre parceiros", "Fazer com que os parceiros se conheçam de verdade."),
+    },
+}
+
+
+def seed_guide_languages(stdout) -> None:
+    """Entries in French and Portuguese, published translations (one out of date) and
+    translated chapter titles. Idempotent: what exists is left as it is."""
+    User = get_user_model()
+    authors = list(User.objects.approved().exclude(groups__name=GUIDE_EDITORS_GROUP).order_by("pk"))
+    if not authors:
+        return
+    editor = User.objects.filter(groups__name=GUIDE_EDITORS_GROUP).order_by("pk").first()
+    now = timezone.now()
+    chapters = {c.slug: c for c in Chapter.objects.filter(slug__in=[row[0] for row in MULTILINGUAL])}
+    created = []
+    with transaction.atomic():
+        for slug, languages in CHAPTER_TRANSLATIONS.items():
+            chapter = Chapter.objects.filter(slug=slug).first()
+            for language, (title, introduction) in languages.items():
+                if chapter is not None:
+                    ChapterTranslation.objects.get_or_create(
+                        chapter=chapter, language=language, defaults={"title": title, "introduction": introduction}
+                    )
+        for index, (slug, kind, language, title, body, translations) in enumerate(MULTILINGUAL):
+            if slug not in chapters or Contribution.objects.filter(title=title).exists():
+                continue
+            author = authors[(index * 3) % len(authors)]
+            published = now - timedelta(days=40 + index)
+            original = Contribution.objects.create(
+                kind=kind,
+                title=title,
+                body=body,
+                language=language,
+                chapter=chapters[slug],
+                centre_id=author.organisation_id,
+                author=author,
+                licence_consent=True,
+                state=S.PUBLISHED,
+                state_changed_at=published,
+                published_at=published,
+                order=100 + index,
+                version=2,  # edited once after publication: a translation of version 1 is out of date
+            )
+            created.append(original)
+            for number, (t_language, t_title, t_body, up_to_date) in enumerate(translations, start=1):
+                translator = authors[(index * 3 + number) % len(authors)]
+                translation = Contribution.objects.create(
+                    kind=kind,
+                    title=t_title,
+                    body=t_body,
+                    language=t_language,
+                    chapter=chapters[slug],
+                    translation_of=original,
+                    original_version=original.version if up_to_date else 1,
+                    centre_id=translator.organisation_id,
+                    author=translator,
+                    licence_consent=True,
+                    state=S.PUBLISHED,
+                    state_changed_at=published + timedelta(days=number),
+                    published_at=published + timedelta(days=number),
+                    order=original.order,
+                )
+                created.append(translation)
+        _review_history(created, editor=editor)
+    if created:
+        stdout.write(f"  created {len(created)} guide entries in other languages and translations")
+
+
+def _review_history(contributions, *, editor) -> None:
+    """The path to publication of demo entries, dated before it (as for the English ones)."""
+    steps = []
+    for contribution in contributions:
+        path = PATHS[S.PUBLISHED]
+        for number, (frm, to) in enumerate(path):
+            editor_move = frm != S.DRAFT
+            step = ContributionTransition(
+                contribution=contribution,
+                from_state=frm,
+                to_state=to,
+                by=editor if editor_move else contribution.author,
+                by_editor=editor_move,
+                comment=COMMENTS[S.PUBLISHED] if to == S.PUBLISHED else "",
+            )
+            step.demo_at = contribution.state_changed_at - timedelta(days=2 * (len(path) - 1 - number))
+            steps.append(step)
+    ContributionTransition.objects.bulk_create(steps)
+    for step in steps:
+        step.at = step.demo_at
+    ContributionTransition.objects.bulk_update(steps, ["at"])
+    for contribution in contributions:
+        contribution.created_at = contribution.state_changed_at - timedelta(days=2 * len(PATHS[S.PUBLISHED]) + 1)
+    Contribution.objects.bulk_update(contributions, ["created_at"])

@@ -1,21 +1,95 @@
 """Every read the guide's pages need, with the joins that keep their query count constant."""
 
+from dataclasses import dataclass, field
+
 import rules
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from . import slots
 from .enums import ContributionKind, ContributionState, Credit
-from .models import Chapter, Contribution, ContributionTransition, GuideEdition
+from .models import Chapter, ChapterTranslation, Contribution, ContributionTransition, GuideEdition
 
 PUBLIC_RELATED = ("chapter", "author", "centre", "source_theme", "source_meeting", "source_resource")
 
 
-def chapters_with_counts() -> QuerySet[Chapter]:
-    """Chapters for the table of contents, each with the number of its published entries."""
-    return Chapter.objects.annotate(
-        published_count=Count("contributions", filter=Q(contributions__state=ContributionState.PUBLISHED))
-    ).order_by("order", "pk")
+def reader_language(requested: str, current: str) -> str:
+    """The language a reader asked for (``?lang=``) when the site speaks it, else the page's."""
+    return requested if requested in dict(settings.LANGUAGES) else current
+
+
+def _chapter_translation_in(language: str) -> Prefetch:
+    return Prefetch(
+        "translations", queryset=ChapterTranslation.objects.filter(language=language), to_attr="reader_translations"
+    )
+
+
+def chapters_with_counts(*, language: str = "") -> QuerySet[Chapter]:
+    """Chapters for the table of contents, each with the number of its published entries
+    (translations count with their original) and its title in ``language`` when translated."""
+    return (
+        Chapter.objects.annotate(
+            published_count=Count(
+                "contributions",
+                filter=Q(contributions__state=ContributionState.PUBLISHED, contributions__translation_of__isnull=True),
+            )
+        )
+        .prefetch_related(_chapter_translation_in(language or settings.LANGUAGE_CODE))
+        .order_by("order", "pk")
+    )
+
+
+def chapter_for_reader(*, slug: str, language: str) -> Chapter:
+    """One chapter, its title and introduction in ``language`` when an editor translated them."""
+    return Chapter.objects.prefetch_related(_chapter_translation_in(language)).get(slug=slug)
+
+
+@dataclass
+class ReaderEntry:
+    """A published entry as a reader sees it: the version in their language when one is
+    published (else the original), and every version that exists, for the links."""
+
+    original: Contribution
+    shown: Contribution
+    versions: list[Contribution] = field(default_factory=list)
+
+    @property
+    def is_translation(self) -> bool:
+        return self.shown.pk != self.original.pk
+
+    @property
+    def outdated(self) -> bool:
+        # The original changed since the translation was made.
+        return self.is_translation and (self.shown.original_version or 0) < self.original.version
+
+    @property
+    def kind(self) -> str:
+        return self.original.kind
+
+    @property
+    def title(self) -> str:
+        return self.shown.title
+
+
+def for_reader(entries, *, language: str) -> list[ReaderEntry]:
+    """Pair each original (with ``published_translations`` prefetched) with what this reader reads."""
+    result = []
+    for original in entries:
+        translations = original.published_translations
+        shown = original
+        if original.language != language:
+            shown = next((t for t in translations if t.language == language), original)
+        result.append(ReaderEntry(original=original, shown=shown, versions=[original, *translations]))
+    return result
+
+
+def _published_translations() -> Prefetch:
+    return Prefetch(
+        "translations",
+        queryset=Contribution.objects.published().select_related("author", "centre").order_by("language", "pk"),
+        to_attr="published_translations",
+    )
 
 
 def _kind_rank():
@@ -30,8 +104,9 @@ def _kind_rank():
 def chapter_published_entries(*, chapter: Chapter) -> QuerySet[Contribution]:
     return (
         Contribution.objects.published()
-        .filter(chapter=chapter)
+        .filter(chapter=chapter, translation_of__isnull=True)
         .select_related(*PUBLIC_RELATED)
+        .prefetch_related(_published_translations())
         .order_by(_kind_rank(), "order", "pk")
     )
 
@@ -41,7 +116,13 @@ def pdf_contents() -> list[tuple[Chapter, list[tuple[int, str]]]]:
 
     Two queries whatever the size; the entries' texts are read part by part (``pdf_chapter_entries``).
     """
-    rows = Contribution.objects.published().order_by("order", "pk").values_list("chapter_id", "pk", "title")
+    # Originals only: a translation is read on the site in place of its original.
+    rows = (
+        Contribution.objects.published()
+        .filter(translation_of__isnull=True)
+        .order_by("order", "pk")
+        .values_list("chapter_id", "pk", "title")
+    )
     entries: dict[int, list[tuple[int, str]]] = {}
     for chapter_id, pk, title in rows.iterator(chunk_size=2000):
         entries.setdefault(chapter_id, []).append((pk, title))
@@ -90,7 +171,7 @@ def contributions_of(*, author) -> QuerySet[Contribution]:
     """A member's own contributions with their review history, newest first."""
     return (
         Contribution.objects.filter(author=author)
-        .select_related("chapter", "centre")
+        .select_related("chapter", "centre", "translation_of")
         .prefetch_related(_comment_steps())
         .order_by("-updated_at", "-pk")
     )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community import audit
 from community.enums import AuditKind
+from community.languages import content_language_of
 from community.rules import is_guide_editor, is_member
 
 from . import pdf, selectors
@@ -69,6 +70,10 @@ class TransitionError(Exception):
 
 class StaleEditError(Exception):
     """The text changed since the editing form was opened."""
+
+
+class TranslationError(Exception):
+    """A translation the guide cannot take (of an unpublished entry, into its own language)."""
 
 
 class NotEditableError(Exception):
@@ -180,12 +185,24 @@ def contribution_create(
     source_resource=None,
     licence_consent: bool,
     credit: str = Credit.NAME,
+    language: str = "",
+    translation_of: Contribution | None = None,
     submit: bool = False,
 ) -> Contribution:
     """Create a member's contribution as a draft, and submit it at once if asked.
 
+    ``language`` is the author's by default. A translation (``translation_of``, a published
+    entry) records the version of the original it was made from, so readers learn when the
+    original changed since; it must be in another language than the original
+    (``TranslationError``) and goes through the same review as any contribution.
     Side effects: a history record; with ``submit``, a transition to "submitted".
     """
+    language = language or content_language_of(author)
+    if translation_of is not None:
+        if translation_of.state != S.PUBLISHED or translation_of.translation_of_id:
+            raise TranslationError(_("Only a published original entry can be translated."))
+        if language == translation_of.language:
+            raise TranslationError(_("A translation must be in another language than the original."))
     with transaction.atomic():
         contribution = Contribution(
             author=author,
@@ -199,6 +216,9 @@ def contribution_create(
             source_resource=source_resource,
             licence_consent=licence_consent,
             credit=credit,
+            language=language,
+            translation_of=translation_of,
+            original_version=translation_of.version if translation_of else None,
             state=S.DRAFT,
         )
         contribution.save()
@@ -218,6 +238,7 @@ AUTHOR_FIELDS = (
     "source_resource",
     "licence_consent",
     "credit",
+    "language",
 )
 
 
@@ -228,7 +249,8 @@ def contribution_update(
 
     Locks the row; refuses an edit based on an older version (``StaleEditError``) or of a
     contribution no longer editable (``NotEditableError``). Bumps the version and writes a
-    history record; with ``submit``, moves it to "submitted".
+    history record; with ``submit``, moves it to "submitted". A translation edited now is
+    taken to follow the original's current version.
     """
     unknown = set(fields) - set(AUTHOR_FIELDS)
     if unknown:
@@ -247,7 +269,14 @@ def contribution_update(
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.version += 1
-        locked.save(update_fields=[*fields, "version", "updated_at"])
+        extra = []
+        if locked.translation_of_id:
+            original = Contribution.objects.only("version", "language").get(pk=locked.translation_of_id)
+            if locked.language == original.language:
+                raise TranslationError(_("A translation must be in another language than the original."))
+            locked.original_version = original.version
+            extra.append("original_version")
+        locked.save(update_fields=[*fields, *extra, "version", "updated_at"])
         if submit:
             contribution_transition(contribution=locked, to=S.SUBMITTED, by=by)
     return locked

@@ -5,14 +5,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotModified
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.http import parse_etags
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from community.access import member_required
+from community.languages import content_language_of
 from community.markdown import render_markdown
 from community.rules import is_member
 from meetings.models import Meeting, Resource
@@ -43,7 +45,7 @@ def toc(request):
         "guide/toc.html",
         {
             # Lazy: only evaluated when the cached table of contents is missing.
-            "chapters": selectors.chapters_with_counts(),
+            "chapters": selectors.chapters_with_counts(language=get_language()),
             "guide_version": guide_version(),
             "form": form,
             "query": query,
@@ -56,29 +58,47 @@ def toc(request):
 CACHED_PAGES = 100
 
 
-def _chapter_body(request, chapter: Chapter, page_number: str, *, show_sources: bool) -> str:
+def _chapter_body(request, chapter: Chapter, page_number: str, *, language: str, show_sources: bool, extra: str):
     page = Paginator(selectors.chapter_published_entries(chapter=chapter), PAGE_SIZE).get_page(page_number)
     labels = dict(ContributionKind.choices)
-    groups = [(labels.get(kind, kind), list(entries)) for kind, entries in groupby(page, key=lambda e: e.kind)]
-    context = {"chapter": chapter, "page": page, "groups": groups, "show_sources": show_sources}
+    entries = selectors.for_reader(page, language=language)
+    groups = [(labels.get(kind, kind), list(items)) for kind, items in groupby(entries, key=lambda e: e.kind)]
+    context = {
+        "chapter": chapter,
+        "page": page,
+        "groups": groups,
+        "show_sources": show_sources,
+        "reader_language": language,
+        "extra": extra,
+    }
     return render_to_string("guide/includes/_chapter_body.html", context, request=request)
 
 
 def chapter(request, slug):
-    """One chapter with its published entries, grouped by kind (the body is HTML rendered by us).
+    """One chapter with its published entries, grouped by kind, each in the reader's language
+    (``?lang=`` or the page's) when a published translation exists.
 
-    Visitors all see the same page: its body is cached under the guide's version. Members
-    also see where each entry came from (themes, meetings), rendered for them.
+    Visitors reading the same language all see the same page: its body is cached under the
+    guide's version and that language. Members also see where each entry came from and the
+    link to translate it, rendered for them.
     """
-    chapter = get_object_or_404(Chapter, slug=slug)
+    language = selectors.reader_language(request.GET.get("lang", ""), get_language())
+    try:
+        chapter = selectors.chapter_for_reader(slug=slug, language=language)
+    except Chapter.DoesNotExist as exc:
+        raise Http404 from exc
     page_number = request.GET.get("page", "1")
     show_sources = is_member(request.user)
+    extra = f"&lang={language}" if request.GET.get("lang") == language else ""
     if show_sources or not (page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES):
-        body = _chapter_body(request, chapter, page_number, show_sources=show_sources)
+        body = _chapter_body(request, chapter, page_number, language=language, show_sources=show_sources, extra=extra)
     else:
-        key = fragment_key("chapter", chapter.pk, int(page_number))
-        body = cached_fragment(key, lambda: _chapter_body(request, chapter, page_number, show_sources=False))
-    return render(request, "guide/chapter.html", {"chapter": chapter, "body": body})
+        key = fragment_key("chapter", chapter.pk, language, bool(extra), int(page_number))
+        body = cached_fragment(
+            key,
+            lambda: _chapter_body(request, chapter, page_number, language=language, show_sources=False, extra=extra),
+        )
+    return render(request, "guide/chapter.html", {"chapter": chapter, "body": body, "reader_language": language})
 
 
 def _source_initial(request) -> dict:
@@ -104,28 +124,74 @@ def _source_initial(request) -> dict:
 
 
 def _form_fields(form) -> dict:
-    return {name: form.cleaned_data[name] for name in services.AUTHOR_FIELDS}
+    fields = {name: form.cleaned_data[name] for name in services.AUTHOR_FIELDS}
+    if not fields["language"]:
+        del fields["language"]  # not given: the author's (new) or unchanged (edit)
+    return fields
+
+
+def _translation_initial(request) -> dict:
+    """Prefill a translation of the published entry ``?translate=<pk>``: its text, chapter and
+    kind, in the reader's language (or another one when the original is already in it)."""
+    value = request.GET.get("translate", "")
+    original = (
+        Contribution.objects.published().filter(pk=int(value), translation_of__isnull=True).first()
+        if value.isdigit()
+        else None
+    )
+    if original is None:
+        return {}
+    language = get_language()
+    if language == original.language:
+        language = next(code for code, _name in settings.LANGUAGES if code != original.language)
+    return {
+        "translation_of": original,
+        "kind": original.kind,
+        "chapter": original.chapter_id,
+        "title": original.title,
+        "body": original.body,
+        "language": language,
+        "centre": request.user.organisation_id,
+    }
 
 
 @member_required
 def contribute(request):
-    """Write a contribution: save it as a draft or submit it for review."""
+    """Write a contribution, or translate a published entry (``?translate=<pk>``): save it as a
+    draft or submit it for review."""
     if request.method == "POST":
         form = ContributionForm(request.POST, submitting="submit" in request.POST)
         if form.is_valid():
-            contribution = services.contribution_create(
-                author=request.user, submit="submit" in request.POST, **_form_fields(form)
-            )
+            try:
+                contribution = services.contribution_create(
+                    author=request.user,
+                    submit="submit" in request.POST,
+                    translation_of=form.cleaned_data["translation_of"],
+                    **_form_fields(form),
+                )
+            except services.TranslationError as exc:
+                form.add_error(None, str(exc))
+                return render(request, "guide/contribute.html", {"form": form}, status=400)
             if contribution.state == ContributionState.SUBMITTED:
                 messages.success(request, _("Thank you! Your contribution was sent to the guide editors."))
             else:
                 messages.success(request, _("Your draft is saved. Submit it when it is ready."))
             return redirect("guide:mine")
     else:
-        initial = {"centre": request.user.organisation_id, **_source_initial(request)}
+        initial = _translation_initial(request) or {
+            "centre": request.user.organisation_id,
+            "language": content_language_of(request.user),
+            **_source_initial(request),
+        }
         form = ContributionForm(initial=initial)
     return render(
-        request, "guide/contribute.html", {"form": form, "can_submit": rules.has_perm("guide.contribute", request.user)}
+        request,
+        "guide/contribute.html",
+        {
+            "form": form,
+            "original": form.initial.get("translation_of"),
+            "can_submit": rules.has_perm("guide.contribute", request.user),
+        },
     )
 
 
@@ -156,7 +222,7 @@ def edit(request, pk):
                     submit=submit,
                     **_form_fields(form),
                 )
-            except services.StaleEditError as exc:
+            except (services.StaleEditError, services.TranslationError) as exc:
                 form.add_error(None, str(exc))
             except services.NotEditableError as exc:
                 messages.error(request, str(exc))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from community.admin_rules import RulesAdminMixin, RulesModelAdmin
+from community.languages import LanguageKeptWhenOmitted
 
 from . import services
 from .enums import MeetingState
@@ -21,7 +22,7 @@ class AgendaItemInline(admin.TabularInline):
     raw_id_fields = ["leads"]
 
 
-class MeetingAdminForm(forms.ModelForm):
+class MeetingAdminForm(LanguageKeptWhenOmitted, forms.ModelForm):
     def clean_online_url(self):
         url = self.cleaned_data.get("online_url", "")
         services.validate_online_url(url)

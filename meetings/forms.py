@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import datetime, timedelta
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +18,14 @@ from .services import validate_online_url
 from .uploads import MAX_UPLOAD_BYTES, allowed_extensions_text, validate_upload
 
 
+class TimeZoneField(forms.ChoiceField):
+    """Offers the canonical zones; still takes any zone the system knows (an older alias
+    such as America/Montreal, kept by existing meetings and links)."""
+
+    def valid_value(self, value) -> bool:
+        return value in zoneinfo.available_timezones()
+
+
 class MeetingForm(forms.Form):
     """Title, local date and times in a chosen zone, place or link, capacity, description."""
 
@@ -24,7 +33,7 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     start_time = forms.TimeField(label=_("Starts at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     end_time = forms.TimeField(label=_("Ends at"), widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label=_("Time zone"),
         choices=time_zone_choices,
         help_text=_("The times above are in this zone; members see the meeting in their own zone."),
@@ -41,6 +50,12 @@ class MeetingForm(forms.Form):
     )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text=_("Markdown.")
+    )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text=_("The language the title and description are in."),
     )
 
     def __init__(self, *args, meeting: Meeting | None = None, now: datetime | None = None, **kwargs):
@@ -61,6 +76,7 @@ class MeetingForm(forms.Form):
                 place=meeting.place,
                 capacity=meeting.capacity,
                 description=meeting.description,
+                language=meeting.language,
             )
 
     # Where each refusal of the scheduling services shows on this form (by its code).
@@ -99,6 +115,7 @@ class MeetingForm(forms.Form):
         return {
             "title": data["title"],
             "description": data["description"],
+            **({"language": data["language"]} if data.get("language") else {}),
             "starts_at": data["starts_at"],
             "duration_minutes": data["duration_minutes"],
             "time_zone": data["time_zone"],

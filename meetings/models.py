@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from community.languages import content_language_field
 from community.models import validate_time_zone
 
 from .enums import AgendaKind, MeetingState, RSVPResponse
@@ -21,6 +22,7 @@ class Meeting(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
+    language = content_language_field()
     starts_at = models.DateTimeField(_("starts at"))
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"), default=120)
     time_zone = models.CharField(

@@ -32,8 +32,11 @@ def _with_counts(meetings: QuerySet[Meeting], user: User) -> QuerySet[Meeting]:
     )
 
 
-def meeting_lists(user: User, *, now: datetime | None = None) -> tuple[QuerySet[Meeting], QuerySet[Meeting]]:
-    """Upcoming meetings (soonest first; including one under way) and past ones (latest first)."""
+def meeting_lists(
+    user: User, *, now: datetime | None = None, language: str = ""
+) -> tuple[QuerySet[Meeting], QuerySet[Meeting]]:
+    """Upcoming meetings (soonest first; including one under way) and past ones (latest first),
+    only those in ``language`` when one is given."""
     now = now or timezone.now()
     # A meeting is "upcoming" until it has started plus its length; the length varies per
     # meeting, but none lasts a day, so this bound is only refined in Python for the edge.
@@ -44,6 +47,8 @@ def meeting_lists(user: User, *, now: datetime | None = None) -> tuple[QuerySet[
         if starts_at + timedelta(minutes=minutes) > now
     ]
     meetings = _with_counts(visible_meetings(user), user)
+    if language:
+        meetings = meetings.filter(language=language)
     upcoming = meetings.filter(pk__in=upcoming_ids).order_by("starts_at", "pk")
     past = meetings.exclude(pk__in=upcoming_ids).filter(starts_at__lte=now).order_by("-starts_at", "-pk")
     return upcoming, past

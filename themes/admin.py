@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
 from community.admin_rules import RulesModelAdmin
+from community.languages import LanguageKeptWhenOmitted
 
 from .models import ExperienceSheet, PresenterRole, Question, SheetAttachment, Theme, ThemeTopic, ThemeTransition
 from .services.lifecycle import theme_counts_refresh
@@ -25,10 +27,15 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+class ThemeAdminForm(LanguageKeptWhenOmitted, forms.ModelForm):
+    """The admin builds the fields; a post without the language keeps the theme's."""
+
+
 @admin.register(Theme)
 class ThemeAdmin(RulesModelAdmin):
     """Staff members look themes up (a guide entry's source); facilitators correct them."""
 
+    form = ThemeAdminForm
     view_rule = "themes.see_theme"
     add_rule = change_rule = "themes.curate_themes"
     list_display = [
@@ -42,7 +49,7 @@ class ThemeAdmin(RulesModelAdmin):
         "created_at",
     ]
     list_select_related = ["proposer", "meeting"]
-    list_filter = ["state", "reason"]
+    list_filter = ["state", "reason", "language"]
     search_fields = ["title", "summary"]
     raw_id_fields = ["proposer", "meeting", "agenda_item", "state_changed_by"]
     # State changes go through the theme page, which records them and notifies people.

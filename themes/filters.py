@@ -1,10 +1,11 @@
-"""The backlog's query parameters: ``q``, ``reason``, ``status``, ``topic``, ``sort``.
+"""The backlog's query parameters: ``q``, ``reason``, ``status``, ``topic``, ``language``, ``sort``.
 
 An unknown value is ignored rather than refused, so a stale link still shows themes.
 """
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -31,13 +32,16 @@ class ThemeFilter(django_filters.FilterSet):
         widget=_select(),
     )
     topic = django_filters.CharFilter(label=_("Topic"), method="filter_topic")
+    language = django_filters.ChoiceFilter(
+        label=_("Language"), choices=settings.LANGUAGES, empty_label=_("Any language"), widget=_select()
+    )
     sort = django_filters.ChoiceFilter(
         label=_("Sort by"), choices=ThemeSort.choices, empty_label=None, method="filter_sort", widget=_select()
     )
 
     class Meta:
         model = Theme
-        fields = ["q", "reason", "status", "topic", "sort"]
+        fields = ["q", "reason", "status", "topic", "language", "sort"]
 
     def filter_search(self, queryset, name, value):
         return selectors.search_themes(queryset, value)
@@ -63,4 +67,4 @@ class ThemeFilter(django_filters.FilterSet):
     @property
     def is_filtered(self) -> bool:
         data = getattr(self.form, "cleaned_data", {})
-        return any(data.get(name) for name in ("q", "reason", "status", "topic"))
+        return any(data.get(name) for name in ("q", "reason", "status", "topic", "language"))

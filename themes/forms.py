@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from .models import ExperienceSheet, Theme
 class ThemeForm(forms.ModelForm):
     class Meta:
         model = Theme
-        fields = ["title", "summary", "reason", "topics"]
+        fields = ["title", "summary", "reason", "topics", "language"]
         widgets = {
             "reason": forms.RadioSelect,
             "summary": forms.Textarea(attrs={"rows": 6}),
@@ -25,6 +26,8 @@ class ThemeForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["reason"].choices = ThemeReason.choices  # no empty radio button
+        # Left out, the language stays what it was (the proposer's, for a new theme).
+        self.fields["language"].required = False
 
 
 class ThemeProposeForm(ThemeForm):
@@ -131,6 +134,7 @@ class AttachmentForm(forms.Form):
 
 class QuestionForm(forms.Form):
     body = forms.CharField(label=_("Your question"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    language = forms.ChoiceField(label=_("Written in"), choices=settings.LANGUAGES, required=False)
 
 
 class AnswerForm(forms.Form):

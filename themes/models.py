@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
+from community.languages import content_language_field
+
 from .enums import MAX_PRESENTERS, OPEN_STATES, SLOT_STATUSES, PresenterStatus, ThemeReason, ThemeState
 
 
@@ -33,6 +35,7 @@ class Theme(models.Model):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"))
     reason = models.CharField(_("why this theme"), max_length=16, choices=ThemeReason.choices)
+    language = content_language_field()
     state = models.CharField(_("state"), max_length=16, choices=ThemeState.choices, default=ThemeState.PROPOSED)
     proposer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -281,6 +284,7 @@ class Question(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="theme_questions"
     )
     body = models.TextField(_("question"), max_length=2000)
+    language = content_language_field()
     created_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_by = models.ForeignKey(

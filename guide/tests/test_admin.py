@@ -67,7 +67,7 @@ def test_changelist_filters_and_search(editor_admin):
 
     assert [c.title for c in by_state.context["cl"].result_list] == ["Rotating chairs"]
     assert [c.title for c in by_chapter.context["cl"].result_list] == ["Rotating chairs"]
-    assert {f.title for f in by_state.context["cl"].filter_specs} == {"state", "kind", "chapter", "centre"}
+    assert {f.title for f in by_state.context["cl"].filter_specs} == {"state", "kind", "language", "chapter", "centre"}
 
 
 def _count(client, url):
@@ -222,6 +222,8 @@ def test_reordering_in_the_chapter_makes_an_open_edit_of_the_entry_stale(editor_
             "contributions-0-id": entry.pk,
             "contributions-0-chapter": chapter.pk,
             "contributions-0-order": "1",
+            "translations-TOTAL_FORMS": "0",
+            "translations-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302

@@ -120,7 +120,7 @@ def test_site_search_shows_guide_entries(member_client):
     assert "Gamified speed networking" in response.content.decode()
 
 
-def test_seed_demo_makes_six_chapters_and_forty_contributions_in_every_state_once():
+def test_seed_demo_makes_six_chapters_and_forty_seven_contributions_in_every_state_once():
     centre = CommunityOrganisationFactory()
     UserFactory.create_batch(8, organisation=centre)
 
@@ -130,11 +130,20 @@ def test_seed_demo_makes_six_chapters_and_forty_contributions_in_every_state_onc
     call_command("seed_demo", stdout=io.StringIO())
 
     assert Chapter.objects.count() == 6
-    assert len(first) == 40
+    # 40 in English, 4 written in French or Portuguese and 3 translations of these.
+    assert len(first) == 47
+    assert sorted(Contribution.objects.exclude(language="en").values_list("language", flat=True)) == [
+        "fr",
+        "fr",
+        "fr",
+        "pt",
+        "pt",
+        "pt",
+    ]
     assert {state for _t, state, *_ in first} == set(S.values)
     assert sorted(Contribution.objects.values_list("title", "state", "author_id", "chapter__slug", "credit")) == first
     assert ContributionTransition.objects.count() == steps
-    assert Contribution.history.count() == 40
+    assert Contribution.history.count() == 47
     assert not Contribution.objects.filter(author__state="pending").exists()
 
 

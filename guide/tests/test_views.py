@@ -347,7 +347,7 @@ def test_contribute_prefills_centre_and_sources(client, member):
     )
     assert (by_resource.initial["source_resource"], by_resource.initial["source_meeting"]) == (resource, meeting.pk)
     assert by_meeting.initial["source_meeting"] == meeting
-    assert nonsense.initial == {"centre": centre.pk}
+    assert nonsense.initial == {"centre": centre.pk, "language": "en"}
 
 
 def test_contribution_with_sources_is_saved_with_them(member_client):

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -132,6 +132,19 @@ def session_edit(request, meeting_pk: int, session_pk: int):
     )
 
 
+def _draw_summary(quality) -> str:
+    """One sentence on the draw, each count with its own plural form."""
+    counts = {
+        "repeats": ngettext("%(count)d repeated meeting", "%(count)d repeated meetings", quality.repeats)
+        % {"count": quality.repeats},
+        "same": ngettext("%(count)d same-centre pair", "%(count)d same-centre pairs", quality.same_centre)
+        % {"count": quality.same_centre},
+        "met": ngettext("%(count)d pair who already met", "%(count)d pairs who already met", quality.already_met)
+        % {"count": quality.already_met},
+    }
+    return _("Rounds drawn: %(repeats)s, %(same)s, %(met)s.") % counts
+
+
 @permission_required(RUN_SESSION)
 @require_POST
 def session_draw(request, meeting_pk: int, session_pk: int):
@@ -141,11 +154,7 @@ def session_draw(request, meeting_pk: int, session_pk: int):
     except services.NetworkingError as error:
         messages.error(request, str(error))
     else:
-        messages.success(
-            request,
-            _("Rounds drawn: %(repeats)d repeats, %(same)d same-centre pairs, %(met)d pairs who already met.")
-            % {"repeats": quality.repeats, "same": quality.same_centre, "met": quality.already_met},
-        )
+        messages.success(request, _draw_summary(quality))
     return _session_url(session)
 
 

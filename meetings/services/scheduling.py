@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from community import audit
 from community.enums import AuditKind
+from community.languages import content_language_of
 from community.models import User
 
 from .. import signals
@@ -67,9 +68,10 @@ def meeting_create(
     online_url: str = "",
     place: str = "",
     capacity: int | None = None,
+    language: str = "",
     now: datetime | None = None,
 ) -> Meeting:
-    """Create a draft meeting with the standard agenda.
+    """Create a draft meeting with the standard agenda, described in ``language`` (by default its creator's).
 
     Side effects: one meeting row and four agenda items. Nothing is sent: drafts are private.
     """
@@ -84,6 +86,7 @@ def meeting_create(
         online_url=online_url,
         place=place,
         capacity=capacity,
+        language=language or content_language_of(by),
         created_by=by,
     )
     _record(meeting, by=by, reason="created")
@@ -190,7 +193,7 @@ def meeting_reschedule(
 _CALENDAR_FIELDS = {"title", "description", "online_url", "place"}
 
 
-EDITABLE_FIELDS = {"title", "description", "online_url", "place", "capacity"}
+EDITABLE_FIELDS = {"title", "description", "language", "online_url", "place", "capacity"}
 
 
 def meeting_update(

@@ -4,6 +4,7 @@ import zoneinfo
 from datetime import time
 
 import rules
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import facilitator_required, member_required
+from community.languages import content_language_of
 from community.rules import is_facilitator
 
 from .. import selectors, services, slots
@@ -33,7 +35,10 @@ PAST_PER_PAGE = 12
 @member_required
 @require_GET
 def meeting_list(request):
-    upcoming, past = selectors.meeting_lists(request.user)
+    language = request.GET.get("language", "")
+    if language not in dict(settings.LANGUAGES):
+        language = ""  # an unknown value shows every meeting, like the other lists' filters
+    upcoming, past = selectors.meeting_lists(request.user, language=language)
     page = Paginator(past, PAST_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -43,6 +48,8 @@ def meeting_list(request):
             "past_page": page,
             "past": page.object_list,
             "feed_url": services.calendar_feed_url(member=request.user),
+            "language": language,
+            "languages": settings.LANGUAGES,
         },
     )
 
@@ -73,7 +80,12 @@ def _suggested_initial(user, now) -> dict:
         last = Meeting.objects.order_by("-starts_at").first()
     suggested = services.suggested_start(last=last, now=now)
     if suggested is None:
-        return {"time_zone": user.time_zone or "UTC", "start_time": time(14, 0), "end_time": time(16, 0)}
+        return {
+            "time_zone": user.time_zone or "UTC",
+            "start_time": time(14, 0),
+            "end_time": time(16, 0),
+            "language": content_language_of(user),
+        }
     zone = zoneinfo.ZoneInfo(last.time_zone)
     end = (suggested + (last.ends_at - last.starts_at)).astimezone(zone)
     return {
@@ -85,6 +97,7 @@ def _suggested_initial(user, now) -> dict:
         "online_url": last.online_url,
         "place": last.place,
         "capacity": last.capacity,
+        "language": content_language_of(user),
     }
 
 

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.languages import content_language_of
 from community.rules import is_facilitator
 from meetings import services as meetings_services
 from meetings.enums import MeetingState
@@ -83,8 +84,9 @@ def theme_propose(
     topics: list[str] | None = None,
     can_present: bool = False,
     pitch: str = "",
+    language: str = "",
 ) -> Theme:
-    """Create a theme in the *proposed* state.
+    """Create a theme in the *proposed* state, in ``language`` (by default the proposer's).
 
     Side effects: records the first history entry; when the proposer can present it,
     they take the first presenter slot (as a volunteer, to be confirmed by a facilitator).
@@ -93,6 +95,7 @@ def theme_propose(
         title=title,
         summary=summary,
         reason=reason,
+        language=language or content_language_of(proposer),
         proposer=proposer,
         state_changed_at=timezone.now(),
         state_changed_by=proposer,
@@ -112,12 +115,15 @@ def theme_propose(
 
 
 @transaction.atomic
-def theme_update(*, theme: Theme, by, title: str, summary: str, reason: str, topics: list[str]) -> Theme:
-    """Reword a theme, recording ``by`` as its last editor.
+def theme_update(
+    *, theme: Theme, by, title: str, summary: str, reason: str, topics: list[str], language: str = ""
+) -> Theme:
+    """Reword a theme (or say which language it is written in), recording ``by`` as its last editor.
 
     Side effects: renames its agenda item when it is scheduled."""
     theme.title, theme.summary, theme.reason, theme.updated_by = title, summary, reason, by
-    theme.save(update_fields=["title", "summary", "reason", "updated_by", "updated_at"])
+    theme.language = language or theme.language
+    theme.save(update_fields=["title", "summary", "reason", "language", "updated_by", "updated_at"])
     theme.topics.set(topics)
     if theme.agenda_item_id:
         meetings_services.agenda_item_retitle(item_id=theme.agenda_item_id, title=title)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from community import audit
 from community.enums import AuditKind
+from community.languages import content_language_of
 from community.rules import is_facilitator
 
 from ..enums import (
@@ -20,11 +21,14 @@ from ..models import (
 from .lifecycle import ThemeError
 
 
-def question_ask(*, theme: Theme, author, body: str) -> Question:
-    """Send a question to the presenters, before or during the session."""
+def question_ask(*, theme: Theme, author, body: str, language: str = "") -> Question:
+    """Send a question to the presenters, before or during the session, in ``language``
+    (by default the author's)."""
     if theme.state not in OPEN_STATES:
         raise ThemeError(_("This theme no longer takes questions."))
-    return Question.objects.create(theme=theme, author=author, body=body.strip())
+    return Question.objects.create(
+        theme=theme, author=author, body=body.strip(), language=language or content_language_of(author)
+    )
 
 
 def question_vote(*, question: Question, member, voted: bool) -> int:

@@ -28,7 +28,9 @@ def question_create(request, pk: int):
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
-            services.question_ask(theme=theme, author=request.user, body=form.cleaned_data["body"])
+            services.question_ask(
+                theme=theme, author=request.user, body=form.cleaned_data["body"], language=form.cleaned_data["language"]
+            )
         except services.ThemeError as error:
             messages.error(request, str(error))
         else:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.access import facilitator_required, member_required
+from community.languages import content_language_of
 
 from .. import selectors, services
 from ..enums import ThemeState
@@ -50,7 +51,7 @@ def theme_list(request):
 
 @member_required
 def theme_create(request):
-    form = ThemeProposeForm(request.POST or None)
+    form = ThemeProposeForm(request.POST or None, initial={"language": content_language_of(request.user)})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         theme = services.theme_propose(
@@ -61,6 +62,7 @@ def theme_create(request):
             topics=data["topics"],
             can_present=data["can_present"],
             pitch=data["pitch"],
+            language=data["language"],
         )
         messages.success(request, _("Your theme is in the backlog. Members can now show interest."))
         return _back(theme)
@@ -77,7 +79,7 @@ def _detail_context(request, pk: int, question_form: QuestionForm | None = None)
         context = selectors.theme_page(pk=pk, user=request.user)
     except Theme.DoesNotExist as exc:
         raise Http404 from exc
-    context["question_form"] = question_form or QuestionForm()
+    context["question_form"] = question_form or QuestionForm(initial={"language": content_language_of(request.user)})
     return context
 
 
@@ -96,6 +98,7 @@ def theme_edit(request, pk: int):
             summary=data["summary"],
             reason=data["reason"],
             topics=data["topics"],
+            language=data["language"],
         )
         messages.success(request, _("Theme saved."))
         return _back(theme)
