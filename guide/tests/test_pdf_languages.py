@@ -255,3 +255,11 @@ def test_reading_a_part_runs_the_same_queries_at_1_and_10_entries(chapter, djang
         contents = selectors.pdf_contents(language="pt")
     assert [title for _pk, title in contents[0][1]] == ["Um comité que decide"] * 10
     assert contents[0][0].shown_title == "Governação"
+
+
+def test_table_of_contents_offers_the_pdf_in_the_other_languages(client):
+    html = client.get("/guide/", headers={"accept-language": "pt"}).content.decode()
+
+    for code, name in (("en", "English"), ("fr", "français"), ("es", "español")):
+        assert f'href="/guide/guide.pdf?lang={code}" hreflang="{code}" lang="{code}" download>{name}</a>' in html
+    assert 'href="/guide/guide.pdf?lang=pt"' not in html
