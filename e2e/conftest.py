@@ -52,8 +52,8 @@ def _is_csp_violation(text: str) -> bool:
     return text.startswith("CSP violation") or "Content Security Policy" in text
 
 
-def _new_context(browser, base_url: str, violations: list):
-    context = browser.new_context(base_url=base_url, locale="en-GB", accept_downloads=True)
+def _new_context(browser, base_url: str, violations: list, locale: str = "en-GB"):
+    context = browser.new_context(base_url=base_url, locale=locale, accept_downloads=True)
     context.set_default_timeout(15_000)
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     context.on(
@@ -85,11 +85,12 @@ def page(browser, live_server, csp_violations):
 
 @pytest.fixture
 def new_page(browser, live_server, csp_violations):
-    """Open more pages, each in its own browser context (another person at another desk)."""
+    """Open more pages, each in its own browser context (another person at another desk), whose
+    browser asks for ``locale``'s language."""
     contexts = []
 
-    def make():
-        context = _new_context(browser, live_server.url, csp_violations)
+    def make(locale: str = "en-GB"):
+        context = _new_context(browser, live_server.url, csp_violations, locale)
         contexts.append(context)
         return context.new_page()
 

@@ -330,9 +330,11 @@ class ContributionInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', reverse("admin:guide_contribution_change", args=[obj.pk]), _("Open"))
 
 
-class ChapterTranslationInline(admin.StackedInline):
-    """The chapter's title and introduction in the other languages of the site."""
+class ChapterTranslationInline(RulesAdminMixin, admin.StackedInline):
+    """The chapter's title and introduction in the other languages of the site, written by the
+    editors (the same rule as the chapter: Django's model permissions would leave them out)."""
 
+    view_rule = add_rule = change_rule = delete_rule = "guide.review"
     model = ChapterTranslation
     extra = 0
     fields = ("language", "title", "introduction")

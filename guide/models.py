@@ -67,6 +67,8 @@ class ChapterTranslation(models.Model):
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
     introduction = models.TextField(_("introduction"), blank=True, help_text=_("Markdown."))
+    # Part of the PDF's fingerprint in its language: an edited translation gives a new PDF.
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("chapter translation")

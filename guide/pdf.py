@@ -11,6 +11,11 @@ The chapters are numbered from 1 across the parts (each part starts its page cou
 previous one ended) and the front matter apart, in roman numerals as in a book: the contents,
 laid out last, then give the page of each entry and link to it.
 
+Each language has its own PDF: the entries a reader of that language reads (an entry's
+published translation into it, else the original with its language named), the chapters'
+titles and introductions as the editors translated them, and the cover, contents, running
+title and page furniture from the interface's catalogue.
+
 WeasyPrint is imported only in ``load_engine``, so that the site runs on a host without its
 system libraries (the view then answers with a clear page).
 """
@@ -33,11 +38,11 @@ from django.utils import translation
 
 from . import selectors
 from .enums import ContributionState
-from .models import Chapter
+from .models import Chapter, ChapterTranslation
 
 STYLESHEET = "css/guide.print.css"
 # Bump when the PDF templates change in a way the stylesheet does not show: old editions are then rebuilt.
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 # Entries laid out together: enough to keep the per-document cost small, few enough to bound memory.
 PART_SIZE = 200
 # CSS pixels to PDF points.
@@ -65,24 +70,46 @@ def print_stylesheet() -> str:
     return Path(path).read_text() if path else ""
 
 
-def guide_fingerprint(*, language: str) -> str:
-    """What the PDF depends on, in one aggregate query: the published entries (count, newest
-    change, which ones), the chapters (count, newest change), the language and the layout.
+@functools.cache
+def catalogue_digest(language: str) -> str:
+    """A digest of the interface's compiled catalogue for ``language`` (none for the source
+    language): new translations of the cover or the contents give a new PDF."""
+    digest = hashlib.sha256()
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / language / "LC_MESSAGES" / "django.mo"
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
-    Any publication, unpublication, edit of a published entry or of a chapter changes it; an
-    unrelated change (a draft, a review step) does not. A member's new display name reaches the
+
+def guide_fingerprint(*, language: str) -> str:
+    """What the PDF in ``language`` depends on, in two aggregate queries: the entries a reader
+    of it reads (the published originals and the published translations into it: count,
+    newest change, which ones), the chapters and their translations into it (count, newest
+    change), the language, the layout and the catalogue.
+
+    Any publication, unpublication, edit of a published entry or of a chapter, and of a
+    translation into this language, changes it; an unrelated change (a draft, a review step,
+    a translation into another language) does not. A member's new display name reaches the
     PDF with the next change of the guide.
     """
-    published = Q(contributions__state=ContributionState.PUBLISHED)
+    shown = Q(contributions__state=ContributionState.PUBLISHED) & (
+        Q(contributions__translation_of__isnull=True) | Q(contributions__language=language)
+    )
     facts = Chapter.objects.aggregate(
         chapters=Count("pk", distinct=True),
         chapters_at=Max("updated_at"),
-        entries=Count("contributions", filter=published),
-        entries_at=Max("contributions__updated_at", filter=published),
-        entry_ids=Sum("contributions__pk", filter=published),
+        entries=Count("contributions", filter=shown),
+        entries_at=Max("contributions__updated_at", filter=shown),
+        entry_ids=Sum("contributions__pk", filter=shown),
+    )
+    facts |= ChapterTranslation.objects.filter(language=language).aggregate(
+        chapter_titles=Count("pk"), chapter_titles_at=Max("updated_at"), chapter_title_ids=Sum("pk")
     )
     layout = hashlib.sha256(print_stylesheet().encode()).hexdigest()
-    raw = "|".join([LAYOUT_VERSION, language, layout, *(str(facts[k]) for k in sorted(facts))])
+    raw = "|".join(
+        [LAYOUT_VERSION, language, layout, catalogue_digest(language), *(str(facts[k]) for k in sorted(facts))]
+    )
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -122,8 +149,23 @@ def _batches(iterable, size: int):
         yield batch
 
 
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def _running_title_rule() -> str:
+    """The guide's title at the top of its pages, in the current language (the stylesheet
+    styles it; its text cannot live there)."""
+    return f"@page {{ @top-right {{ content: {_css_string(str(_title()))}; }} }}"
+
+
 class _Layout:
-    """WeasyPrint with the guide's stylesheet and one font configuration for every document."""
+    """WeasyPrint with the guide's stylesheet and one font configuration for every document.
+
+    Made inside ``translation.override`` of the PDF's language: the running title is in it.
+    """
 
     def __init__(self, *, base_url: str):
         self.html_class, self.css_class = load_engine()
@@ -132,9 +174,10 @@ class _Layout:
         self.fonts = FontConfiguration()
         self.base_url = base_url
         self.stylesheet = self.css_class(string=print_stylesheet(), font_config=self.fonts)
+        self.running_title = self.css_class(string=_running_title_rule(), font_config=self.fonts)
 
     def render(self, html: str, *, first_page: int | None = None):
-        stylesheets = [self.stylesheet]
+        stylesheets = [self.stylesheet, self.running_title]
         if first_page is not None:
             rule = f"@page :first {{ counter-reset: page {first_page}; }}"
             stylesheets.append(self.css_class(string=rule, font_config=self.fonts))
@@ -149,7 +192,7 @@ def plan_build(*, language: str, fingerprint: str) -> dict:
     A plain dict (it travels between the build's tasks): the contents as ``[chapter id, [[entry
     id, title], ...]]``, the parts as ``[chapter id, first part of its chapter, [entry ids]]``.
     """
-    toc = selectors.pdf_contents()
+    toc = selectors.pdf_contents(language=language)
     parts = []
     for chapter, listed in toc:
         for number, batch in enumerate(_batches([pk for pk, _title in listed], PART_SIZE)):
@@ -174,9 +217,12 @@ def render_part(plan: dict, *, index: int, storage, name: str) -> None:
     chapter_id, first, ids = plan["parts"][index]
     with translation.override(plan["language"]):
         layout = _Layout(base_url=site_base_url())
-        chapter = Chapter.objects.get(pk=chapter_id)
-        entries = selectors.pdf_entries(ids=ids)
-        html = render_to_string("guide/pdf/part.html", {"chapter": chapter, "entries": entries, "first": first})
+        chapter = selectors.pdf_chapters(language=plan["language"]).get(pk=chapter_id)
+        entries = selectors.pdf_entries(ids=ids, language=plan["language"])
+        html = render_to_string(
+            "guide/pdf/part.html",
+            {"chapter": chapter, "entries": entries, "first": first, "reader_language": plan["language"]},
+        )
         document = layout.render(html, first_page=plan["next_page"])
         for offset, page in enumerate(document.pages):
             for anchor in page.anchors:
@@ -190,10 +236,13 @@ def render_part(plan: dict, *, index: int, storage, name: str) -> None:
 def join_parts(plan: dict, *, storage) -> RenderedGuide:
     """Lay out the front matter with the pages of the entries, and join it to the stored parts."""
     from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject, TextStringObject
 
     with translation.override(plan["language"]):
         layout = _Layout(base_url=site_base_url())
-        chapters = Chapter.objects.in_bulk([chapter_id for chapter_id, _ in plan["contents"]])
+        chapters = selectors.pdf_chapters(language=plan["language"]).in_bulk(
+            [chapter_id for chapter_id, _ in plan["contents"]]
+        )
         anchors = plan["anchors"]
         items = [
             {
@@ -214,6 +263,8 @@ def join_parts(plan: dict, *, storage) -> RenderedGuide:
         front_pages = len(front.pages)
         _link_contents(writer, front, {anchor: front_pages + page for anchor, page in anchors.items()})
         writer.add_metadata({"/Title": str(_title()), "/Author": "Keep in Pact"})
+        # The document's language, for screen readers and search (the parts' own catalogues are dropped).
+        writer.root_object[NameObject("/Lang")] = TextStringObject(plan["language"])
         out = io.BytesIO()
         writer.write(out)
     return RenderedGuide(

@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_init, post_save
 from community.models import Organisation
 
 from .cache import guide_changed
-from .models import Chapter, Contribution
+from .models import Chapter, ChapterTranslation, Contribution
 
 # What the guide shows of a member and of a centre: a save that changes neither (a sign-in, a
 # new bio) keeps the cache.
@@ -34,7 +34,7 @@ def _credit_changed(sender, instance, created=False, **kwargs) -> None:
 
 
 def connect() -> None:
-    for model in (Contribution, Chapter):
+    for model in (Contribution, Chapter, ChapterTranslation):
         post_save.connect(_contents_changed, sender=model, dispatch_uid=f"guide-cache-save-{model.__name__}")
         post_delete.connect(_contents_changed, sender=model, dispatch_uid=f"guide-cache-delete-{model.__name__}")
     for model in (get_user_model(), Organisation):

@@ -111,33 +111,72 @@ def chapter_published_entries(*, chapter: Chapter) -> QuerySet[Contribution]:
     )
 
 
-def pdf_contents() -> list[tuple[Chapter, list[tuple[int, str]]]]:
-    """The contents of the PDF: each chapter with published entries, and their ids and titles in order.
+def pdf_chapters(*, language: str) -> QuerySet[Chapter]:
+    """The chapters of the PDF, each with its title and introduction in ``language`` when translated."""
+    return Chapter.objects.prefetch_related(_chapter_translation_in(language)).order_by("order", "pk")
 
-    Two queries whatever the size; the entries' texts are read part by part (``pdf_chapter_entries``).
+
+def _pdf_translated_titles(*, language: str) -> dict[int, str]:
+    """The titles of the published translations into ``language``, by the id of their original
+    (the first one when there are several, as ``for_reader`` chooses)."""
+    rows = (
+        Contribution.objects.published()
+        .filter(translation_of__isnull=False, language=language)
+        .exclude(translation_of__language=language)
+        .order_by("pk")
+        .values_list("translation_of_id", "title")
+    )
+    titles: dict[int, str] = {}
+    for original_id, title in rows.iterator(chunk_size=2000):
+        titles.setdefault(original_id, title)
+    return titles
+
+
+def pdf_contents(*, language: str) -> list[tuple[Chapter, list[tuple[int, str]]]]:
+    """The contents of the PDF in ``language``: each chapter with published entries (its title
+    translated when an editor did), and the ids of their originals with the titles the reader
+    reads (a published translation's when one exists), in order.
+
+    Four queries whatever the size; the entries' texts are read part by part (``pdf_entries``).
     """
-    # Originals only: a translation is read on the site in place of its original.
+    # Originals only: a translation is read in place of its original.
     rows = (
         Contribution.objects.published()
         .filter(translation_of__isnull=True)
         .order_by("order", "pk")
         .values_list("chapter_id", "pk", "title")
     )
+    translated = _pdf_translated_titles(language=language)
     entries: dict[int, list[tuple[int, str]]] = {}
     for chapter_id, pk, title in rows.iterator(chunk_size=2000):
-        entries.setdefault(chapter_id, []).append((pk, title))
-    chapters = Chapter.objects.filter(pk__in=list(entries)).order_by("order", "pk")
+        entries.setdefault(chapter_id, []).append((pk, translated.get(pk, title)))
+    chapters = pdf_chapters(language=language).filter(pk__in=list(entries))
     return [(chapter, entries[chapter.pk]) for chapter in chapters]
 
 
-def pdf_entries(*, ids: list[int]) -> list[Contribution]:
-    """Entries of the PDF's contents, in the order of ``ids``, for one part.
+def pdf_entries(*, ids: list[int], language: str) -> list[ReaderEntry]:
+    """Entries of the PDF's contents, in the order of ``ids``, for one part: each original with
+    what a reader of ``language`` reads (its published translation into it, else itself).
 
     Read by id, not by chapter: a part holds what its contents list even when an entry is
     published while the build runs (the next build adds it to both).
     """
-    found = Contribution.objects.published().filter(pk__in=ids).select_related("author", "centre").in_bulk()
-    return [found[pk] for pk in ids if pk in found]
+    translations = Prefetch(
+        "translations",
+        queryset=Contribution.objects.published()
+        .filter(language=language)
+        .select_related("author", "centre")
+        .order_by("pk"),
+        to_attr="published_translations",
+    )
+    found = (
+        Contribution.objects.published()
+        .filter(pk__in=ids)
+        .select_related("author", "centre")
+        .prefetch_related(translations)
+        .in_bulk()
+    )
+    return for_reader([found[pk] for pk in ids if pk in found], language=language)
 
 
 def current_guide_edition(*, language: str) -> GuideEdition | None:

@@ -318,13 +318,15 @@ def _pdf_language() -> str:
 
 
 def guide_pdf(request):
-    """The whole published guide as one PDF: the last built file, streamed from the storage.
+    """The whole published guide as one PDF in the reader's language (or the one asked for with
+    ``?lang=``, one of the site's; anything else gives the reader's): the last built file of that
+    language, streamed from the storage.
 
     Nothing is laid out here. When the guide changed since that build (its fingerprint, one
     kept in the cache), a build is queued and readers get the previous file until it is done; before the
     first build, a page saying it is being prepared.
     """
-    language = _pdf_language()
+    language = selectors.reader_language(request.GET.get("lang", ""), _pdf_language())
     edition = selectors.current_guide_edition(language=language)
     if edition is None or edition.fingerprint != pdf.current_fingerprint(language=language):
         services.guide_pdf_request_build(language=language)
@@ -333,7 +335,9 @@ def guide_pdf(request):
     if edition is None:
         if services.guide_pdf_engine_missing(language=language):
             return render(request, "guide/pdf_unavailable.html", status=503)
-        response = render(request, "guide/pdf_preparing.html", status=503)
+        # "Try again" asks for the same language.
+        asked_for = language if request.GET.get("lang") == language else ""
+        response = render(request, "guide/pdf_preparing.html", {"asked_language": asked_for}, status=503)
         response["Retry-After"] = str(PDF_RETRY_AFTER)
         return response
     etag = f'"{edition.fingerprint}"'
@@ -345,6 +349,7 @@ def guide_pdf(request):
             edition.file.open("rb"), content_type="application/pdf", filename=PDF_FILENAME, as_attachment=False
         )
     response["ETag"] = etag
+    response["Content-Language"] = language
     # Browsers ask again each time (a 304 when nothing changed): a reader never keeps an old file.
     response["Cache-Control"] = "no-cache"
     return response

@@ -293,3 +293,33 @@ def test_admin_pages_need_staff_access_for_every_role(client_for, role, name):
     response = client_for(role).get(url)
     assert response.status_code == ADMIN_BY_ROLE[role]
     assert response.url.startswith("/admin/login/")
+
+
+def test_a_guide_editor_translates_a_chapters_title_and_introduction(editor_admin):
+    from guide.models import ChapterTranslation
+
+    chapter = ChapterFactory(title="Governance", introduction="Who decides.")
+    url = reverse("admin:guide_chapter_change", args=[chapter.pk])
+    assert 'name="translations-TOTAL_FORMS"' in editor_admin.get(url).content.decode()
+
+    response = editor_admin.post(
+        url,
+        {
+            "title": chapter.title,
+            "slug": chapter.slug,
+            "introduction": chapter.introduction,
+            "order": chapter.order,
+            "contributions-TOTAL_FORMS": "0",
+            "contributions-INITIAL_FORMS": "0",
+            "translations-TOTAL_FORMS": "1",
+            "translations-INITIAL_FORMS": "0",
+            "translations-0-language": "pt",
+            "translations-0-title": "Governação",
+            "translations-0-introduction": "Quem decide.",
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(ChapterTranslation.objects.values_list("chapter", "language", "title")) == [
+        (chapter.pk, "pt", "Governação")
+    ]

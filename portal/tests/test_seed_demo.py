@@ -72,3 +72,30 @@ def test_demo_totp_prints_the_current_code():
     assert [email for email, _code in printed] == ["facilitator@example.org", "editor@example.org"]
     assert {code for _email, code in printed} <= {before, after}
     assert "otpauth://totp/Keep%20in%20Pact:facilitator%40example.org?secret=KEEPINPACTDEMOTOTPSECRET" in lines[0]
+
+
+def test_a_seeded_member_signs_in_after_a_password_reset():
+    import re
+
+    from django.core import mail
+    from django.test import Client
+
+    call_command("seed_demo", stdout=io.StringIO())
+    demo = {"facilitator@example.org", "editor@example.org", "member@example.org"}
+    seeded = User.objects.exclude(email__in=demo).filter(is_active=True).order_by("pk")
+    assert seeded.exists()
+    # Every seeded address counts as verified, as a demo account's does.
+    unverified = seeded.exclude(emailaddress__verified=True, emailaddress__primary=True)
+    assert list(unverified.values_list("email", flat=True)) == []
+    person = seeded.filter(groups__isnull=True, is_staff=False).first()
+    client = Client()
+
+    client.post("/accounts/password/reset/", {"email": person.email})
+    [message] = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", message.body).group(1)
+    # The link's key is kept in the session, and the form is at a plain address.
+    [(form_url, _status)] = client.get(link, follow=True).redirect_chain
+    client.post(form_url, {"password1": "a-new-long-password-42", "password2": "a-new-long-password-42"})
+    signed_in = client.post("/accounts/login/", {"login": person.email, "password": "a-new-long-password-42"})
+
+    assert (signed_in.status_code, signed_in.url) == (302, "/")
