@@ -1,12 +1,17 @@
 """What the guide adds to the composed pages (listed in ``portal.composition``)."""
 
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from community.rules import is_guide_editor, is_member
 
 from . import selectors
+from .cache import cached_fragment, fragment_key
 from .enums import OPEN_STATES
+
+LATEST_PANEL = "guide/includes/_dashboard_latest.html"
 
 
 def dashboard_panels(user) -> list[dict]:
@@ -17,13 +22,23 @@ def dashboard_panels(user) -> list[dict]:
             "template": "guide/includes/_dashboard_mine.html",
             "contributions": selectors.open_contributions_of(author=user, states=OPEN_STATES),
         },
-        {"template": "guide/includes/_dashboard_latest.html", "entries": selectors.latest_published()},
+        {"template": "portal/includes/_rendered_panel.html", "html": _latest_panel()},
     ]
     if is_guide_editor(user):
         panels.append(
             {"template": "guide/includes/_dashboard_review.html", "waiting": selectors.awaiting_review_count()}
         )
     return panels
+
+
+def _latest_panel() -> str:
+    """The latest published entries, the same for every member: rendered once per guide version
+    and language (a publish bumps the version, so no one sees the list before it)."""
+    html = cached_fragment(
+        fragment_key("dashboard-latest"),
+        lambda: render_to_string(LATEST_PANEL, {"panel": {"entries": selectors.latest_published()}}),
+    )
+    return mark_safe(html)  # noqa: S308 — our own template's output, stored as rendered
 
 
 def profile_sections(member, viewer) -> list[dict]:

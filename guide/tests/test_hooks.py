@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from django.core.management import call_command
 from django.template.loader import render_to_string
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from community.tests.factories import UserFactory
 from guide import hooks, services
@@ -28,7 +30,7 @@ def test_dashboard_panels_show_my_open_contributions_and_the_latest_entries(memb
     html = member_client.get("/").content.decode()
 
     assert [c.title for c in mine["contributions"]] == ["Mine, open"]
-    assert [e.title for e in latest["entries"]] == ["Latest entry"]
+    assert "Latest entry" in latest["html"]
     assert "Mine, open" in html
     assert "Latest entry" in html
     assert "Mine, closed" not in html
@@ -192,8 +194,24 @@ def test_dashboard_shows_editors_the_review_queue(editor_admin, staff_editor):
     assert sorted(c.state for c in queue.context["cl"].result_list) == [S.IN_REVIEW, S.SUBMITTED]
     assert [p["template"] for p in hooks.dashboard_panels(UserFactory())] == [
         "guide/includes/_dashboard_mine.html",
-        "guide/includes/_dashboard_latest.html",
+        "portal/includes/_rendered_panel.html",
     ]
+
+
+def test_the_latest_entries_panel_is_rendered_once_and_shows_a_publish_at_once(client, staff_editor):
+    member = UserFactory()
+    client.force_login(member)
+    ContributionFactory(state=S.PUBLISHED, title="Shared calendars")
+    assert "Shared calendars" in client.get("/").content.decode()
+    with CaptureQueriesContext(connection) as cached:
+        client.get("/")
+    published = "\"guide_contribution\".\"state\" = 'published'"
+    assert not [q for q in cached.captured_queries if published in q["sql"]]
+
+    accepted = ContributionFactory(state=S.ACCEPTED, title="One desk for three partners")
+    services.contribution_transition(contribution=accepted, to=S.PUBLISHED, by=staff_editor)
+
+    assert "One desk for three partners" in client.get("/").content.decode()
 
 
 def test_meeting_sections_list_entries_from_the_meeting_and_offer_to_contribute(member, client):
