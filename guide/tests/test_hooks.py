@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.template.loader import render_to_string
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
@@ -205,7 +205,7 @@ def test_the_latest_entries_panel_is_rendered_once_and_shows_a_publish_at_once(c
     assert "Shared calendars" in client.get("/").content.decode()
     with CaptureQueriesContext(connection) as cached:
         client.get("/")
-    published = "\"guide_contribution\".\"state\" = 'published'"
+    published = '"guide_contribution"."state" = \'published\''
     assert not [q for q in cached.captured_queries if published in q["sql"]]
 
     accepted = ContributionFactory(state=S.ACCEPTED, title="One desk for three partners")
