@@ -62,7 +62,7 @@ format: install-dev
 	$(BIN)/ruff format .
 
 messages: install-dev
-	$(LOCAL) $(BIN)/python manage.py makemessages -l fr --ignore=.venv --ignore=staticfiles
+	$(LOCAL) $(BIN)/python manage.py makemessages -l fr -l pt -l es --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=node_modules --ignore='e2e/axe/*'
 	$(LOCAL) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # The demo facilitator's and editor's current authenticator code (their secret is fixed and public).

@@ -112,3 +112,34 @@ def test_every_site_language_but_english_ships_a_catalogue():
     shipped = {path.parts[-3] for path in CATALOGUES}
 
     assert shipped == {code for code, _name in settings.LANGUAGES if code != "en"} == {"fr", "pt", "es"}
+
+
+# What the catalogues are gathered from: the project's own code and templates, never what is installed.
+SOURCES_IGNORED = (".git", ".venv", "node_modules", "staticfiles", "vendor", "media", "locale", "__pycache__")
+
+
+def _keys(path: Path) -> set[tuple[str, str]]:
+    return {(entry.get("msgctxt", ""), entry["msgid"]) for entry in _messages(path)}
+
+
+def test_the_catalogues_hold_every_message_of_the_code_and_templates(tmp_path, monkeypatch):
+    """Gather the messages afresh (``makemessages`` over a copy of the sources): a string added to
+    a page without a catalogue entry, or an entry whose text left the code, fails here."""
+    import shutil
+
+    from django.core.management import call_command
+
+    copy = tmp_path / "sources"
+    shutil.copytree(settings.BASE_DIR, copy, ignore=shutil.ignore_patterns(*SOURCES_IGNORED))
+    monkeypatch.chdir(copy)
+    gathered = copy / "gathered"
+    gathered.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(settings, "LOCALE_PATHS", [gathered])
+        call_command("makemessages", locale=["fr"], verbosity=0, no_obsolete=True)
+
+    fresh = _keys(gathered / "fr" / "LC_MESSAGES" / "django.po")
+    for path in CATALOGUES:
+        shipped = _keys(path)
+        assert (path.parts[-3], sorted(fresh - shipped)) == (path.parts[-3], [])
+        assert (path.parts[-3], sorted(shipped - fresh)) == (path.parts[-3], [])
