@@ -64,6 +64,7 @@ def _pages() -> list[tuple[str, str]]:
         ("visitor", "/healthz"),
         ("member", "/"),
         ("member", "/accounts/email/"),
+        ("member", "/accounts/logout/"),
         ("member", "/search/?q=partner"),
         ("member", "/members/"),
         ("member", "/members/?country=PT"),
