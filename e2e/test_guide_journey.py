@@ -1,4 +1,5 @@
 import re
+from datetime import UTC, datetime
 from importlib import import_module
 
 import pytest
@@ -10,6 +11,8 @@ from e2e.conftest import sign_in
 from guide.enums import ContributionState
 from guide.models import Contribution
 from guide.tests.factories import ChapterFactory, CommunityOrganisationFactory
+from meetings.tests.factories import MeetingFactory, ResourceFactory
+from themes.tests.factories import ThemeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,6 +44,11 @@ def test_member_contributes_editor_reviews_in_admin_visitor_reads_and_downloads(
     centre = CommunityOrganisationFactory(name="Cité des métiers de Porto")
     member = UserFactory(display_name="Rui Almeida", email="rui@example.org", organisation=centre)
     guide_editor(display_name="Élise Éditrice", email="elise@example.org", is_staff=True)
+    # Two meetings showed a tool of the same title: the form tells them apart.
+    march = MeetingFactory(title="Meeting of March", starts_at=datetime(2025, 3, 12, 13, tzinfo=UTC))
+    may = MeetingFactory(title="Meeting of May", starts_at=datetime(2025, 5, 14, 12, tzinfo=UTC))
+    ResourceFactory(meeting=march, title="Prompt cards")
+    cards = ResourceFactory(meeting=may, title="Prompt cards")
 
     # A member writes a contribution and submits it.
     sign_in(page, "rui@example.org", PASSWORD)
@@ -52,10 +60,25 @@ def test_member_contributes_editor_reviews_in_admin_visitor_reads_and_downloads(
     page.get_by_role("textbox", name="Text").fill("Partners meet in **short rounds**.")
     page.get_by_role("button", name="Preview").click()
     page.locator("#guide-preview strong", has_text="short rounds").wait_for()
+    # It grew from the cards shown in May: the member finds them by a word, as they type.
+    page.get_by_placeholder("Find a source").press_sequentially("prompt")
+    page.get_by_text("2 sources found for “prompt”").wait_for()
+    resources = page.get_by_label("From the resource")
+    assert resources.locator("option").all_inner_texts() == [
+        "---------",
+        "Prompt cards — Meeting of May, 14 May 2025",
+        "Prompt cards — Meeting of March, 12 March 2025",
+    ]
+    resources.select_option(label="Prompt cards — Meeting of May, 14 May 2025")
+    page.get_by_placeholder("Find a source").fill("meeting of may")
+    page.get_by_text("2 sources found for “meeting of may”").wait_for()
+    page.get_by_label("From the meeting").select_option(label="Meeting of May, 14 May 2025")
+    assert page.get_by_label("From the resource").input_value() == str(cards.pk)
     page.get_by_label(re.compile("I agree that this text is published")).check()
     page.get_by_role("button", name="Submit for review").click()
     page.get_by_text("Thank you! Your contribution was sent to the guide editors.").wait_for()
     assert page.locator(".guide-mine .guide-state").inner_text() == "Submitted"
+    assert (Contribution.objects.get().source_resource, Contribution.objects.get().source_meeting) == (cards, may)
 
     # An editor asks for changes in the admin.
     editor_page = new_page()
@@ -98,3 +121,39 @@ def test_member_contributes_editor_reviews_in_admin_visitor_reads_and_downloads(
     assert "Gamified speed networking" in text
     assert "42 partners took part" in text
     assert member.display_name in text
+
+
+def test_member_finds_a_source_without_javascript_and_keeps_what_they_typed(browser, live_server):
+    chapter = ChapterFactory(title="Stimulating links between partners", slug="stimulating-links")
+    UserFactory(display_name="Rui Almeida", email="rui@example.org")
+    theme = ThemeFactory(title="Gamified speed networking")
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        sign_in(page, "rui@example.org", PASSWORD)
+        page.goto("/guide/contribute/")
+        page.get_by_label("Title").fill("Speed networking in Porto")
+        page.get_by_label("Kind").select_option(label="Field example of a practice")
+        page.get_by_label("Chapter").select_option(label=chapter.title)
+        page.get_by_role("textbox", name="Text").fill("Six rounds of six minutes.")
+        page.get_by_placeholder("Find a source").fill("gamified")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Find", exact=True).click()
+        page.get_by_text("1 source found for “gamified”").wait_for()
+        assert page.get_by_label("Title").input_value() == "Speed networking in Porto"
+        assert page.get_by_role("textbox", name="Text").input_value() == "Six rounds of six minutes."
+        assert page.get_by_label("Chapter").input_value() == str(chapter.pk)
+        page.get_by_label("From the theme").select_option(label="Gamified speed networking")
+        page.get_by_label(re.compile("I agree that this text is published")).check()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Save as draft").click()
+        page.get_by_text("Your draft is saved. Submit it when it is ready.").wait_for()
+    finally:
+        context.close()
+    contribution = Contribution.objects.get()
+    assert (contribution.title, contribution.body, contribution.source_theme) == (
+        "Speed networking in Porto",
+        "Six rounds of six minutes.",
+        theme,
+    )

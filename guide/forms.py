@@ -4,21 +4,38 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from meetings.enums import MeetingState
-from meetings.models import Meeting, Resource
-from themes.enums import ThemeState
-from themes.models import Theme
+from community.pickers import find_field, search_of, show_only
 
+from . import selectors
 from .enums import Credit
 from .models import Contribution
 
 BODY_MAX = 20_000
 
 
+def _day(meeting) -> str:
+    return date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
+
+
 def _resource_label(resource) -> str:
     meeting = resource.meeting
-    day = date_format(timezone.localtime(meeting.starts_at), "DATE_FORMAT")
-    return _("%(title)s — %(meeting)s, %(date)s") % {"title": resource.title, "meeting": meeting.title, "date": day}
+    return _("%(title)s — %(meeting)s, %(date)s") % {
+        "title": resource.title,
+        "meeting": meeting.title,
+        "date": _day(meeting),
+    }
+
+
+def _meeting_label(meeting) -> str:
+    return _("%(meeting)s, %(date)s") % {"meeting": meeting.title, "date": _day(meeting)}
+
+
+SOURCE_FINDERS = {
+    "source_theme": selectors.themes_found,
+    "source_meeting": selectors.meetings_found,
+    "source_resource": selectors.resources_found,
+}
+SOURCE_FIELDS = tuple(SOURCE_FINDERS)
 
 
 class ContributionForm(forms.ModelForm):
@@ -30,6 +47,10 @@ class ContributionForm(forms.ModelForm):
     )
     credit = forms.ChoiceField(label=_("Credit"), choices=Credit.choices, widget=forms.RadioSelect, initial=Credit.NAME)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    find_sources = find_field(
+        label=_("Find a source"),
+        help_text=_("Words of a theme, a meeting or a resource title; press “Find” to list them below."),
+    )
     # Set only when offering a translation; the author cannot change it afterwards.
     translation_of = forms.ModelChoiceField(
         queryset=Contribution.objects.published().filter(translation_of__isnull=True),
@@ -63,22 +84,20 @@ class ContributionForm(forms.ModelForm):
         self.fields["body"].validators.append(MaxLengthValidator(BODY_MAX))
         self.fields["body"].error_messages["required"] = _("Write the text of your contribution.")
         self.fields["centre"].queryset = self.fields["centre"].queryset.order_by("name")
-        self.fields["source_theme"].queryset = Theme.objects.exclude(
-            state__in=[ThemeState.DECLINED, ThemeState.WITHDRAWN]
-        ).order_by("-created_at")
-        self.fields["source_meeting"].queryset = Meeting.objects.filter(state=MeetingState.PUBLISHED).order_by(
-            "-starts_at"
-        )
-        # Resources of a draft or cancelled meeting are not for members to see.
-        self.fields["source_resource"].queryset = (
-            Resource.objects.filter(meeting__state=MeetingState.PUBLISHED)
-            .select_related("meeting")
-            .order_by("-created_at")
-        )
+        # Hundreds of themes, meetings and resources: each list shows the chosen one and those
+        # the search finds (every one of them is still accepted).
+        self.fields["source_theme"].queryset = selectors.source_themes()
+        self.fields["source_meeting"].queryset = selectors.source_meetings()
+        self.fields["source_resource"].queryset = selectors.source_resources()
         # Several meetings share resources of the same title: name the meeting and its date.
         self.fields["source_resource"].label_from_instance = _resource_label
-        for name in ("source_theme", "source_meeting", "source_resource"):
+        self.fields["source_meeting"].label_from_instance = _meeting_label
+        query = search_of(self, "find_sources")
+        self.sources_query = query
+        self.sources_found = 0
+        for name, find in SOURCE_FINDERS.items():
             self.fields[name].required = False
+            self.sources_found += len(show_only(self, name, query=query, find=find))
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             del self.fields["translation_of"]

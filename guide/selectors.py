@@ -7,6 +7,12 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
+from community.pickers import filter_by_words
+from meetings.enums import MeetingState
+from meetings.models import Meeting, Resource
+from themes.enums import ThemeState
+from themes.models import Theme
+
 from . import slots
 from .enums import ContributionKind, ContributionState, Credit
 from .models import Chapter, ChapterTranslation, Contribution, ContributionTransition, GuideEdition
@@ -275,3 +281,44 @@ def published_credited_by_name(*, author) -> list[Contribution]:
         .select_related("chapter")
         .order_by("chapter__order", "order")
     )
+
+
+# --- The sources a contribution names (a theme, a meeting, a resource) ---------------------------
+# The form lists only the chosen ones and those a search finds (``community.pickers``): there are
+# hundreds of each, and more every month.
+SOURCES_FOUND = 8
+
+
+def source_themes() -> QuerySet:
+    """Themes a contribution may name: any but those declined or withdrawn, newest first."""
+    return Theme.objects.exclude(state__in=[ThemeState.DECLINED, ThemeState.WITHDRAWN]).order_by("-created_at", "-pk")
+
+
+def source_meetings() -> QuerySet:
+    """Meetings a contribution may name: those published (members see them), latest first."""
+    return Meeting.objects.filter(state=MeetingState.PUBLISHED).order_by("-starts_at", "-pk")
+
+
+def source_resources() -> QuerySet:
+    """Resources of published meetings (those of a draft or cancelled meeting are not for members
+    to see), with their meeting, which tells apart resources of the same title."""
+    return (
+        Resource.objects.filter(meeting__state=MeetingState.PUBLISHED)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "-created_at", "-pk")
+    )
+
+
+def themes_found(query: str) -> list:
+    """A few themes whose title or summary holds every word of ``query``."""
+    return list(filter_by_words(source_themes(), query, "title", "summary")[:SOURCES_FOUND])
+
+
+def meetings_found(query: str) -> list:
+    """A few meetings whose title holds every word of ``query``."""
+    return list(filter_by_words(source_meetings(), query, "title")[:SOURCES_FOUND])
+
+
+def resources_found(query: str) -> list:
+    """A few resources whose title, or their meeting's title, holds every word of ``query``."""
+    return list(filter_by_words(source_resources(), query, "title", "meeting__title")[:SOURCES_FOUND])

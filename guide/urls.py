@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.toc, name="toc"),
     path("guide.pdf", views.guide_pdf, name="pdf"),
     path("contribute/", views.contribute, name="contribute"),
+    path("contribute/sources/", views.sources, name="sources"),
     path("preview/", views.preview, name="preview"),
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/edit/", views.edit, name="edit"),

@@ -11,14 +11,13 @@ from django.utils import translation
 from django.utils.http import parse_etags
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from community.access import member_required
 from community.languages import content_language_of
 from community.markdown import render_markdown
+from community.pickers import finding, posted_initial
 from community.rules import is_member
-from meetings.models import Meeting, Resource
-from themes.models import Theme
 
 from . import pdf, selectors, services
 from .cache import cached_fragment, fragment_key, guide_version
@@ -104,14 +103,14 @@ def chapter(request, slug):
 def _source_initial(request) -> dict:
     """Prefill the source of a contribution from ``?theme=``, ``?meeting=``, ``?resource=``."""
     initial = {}
-    for param, model, field in (
-        ("theme", Theme, "source_theme"),
-        ("meeting", Meeting, "source_meeting"),
-        ("resource", Resource, "source_resource"),
+    for param, choices, field in (
+        ("theme", selectors.source_themes, "source_theme"),
+        ("meeting", selectors.source_meetings, "source_meeting"),
+        ("resource", selectors.source_resources, "source_resource"),
     ):
         value = request.GET.get(param, "")
         if value.isdigit():
-            obj = model.objects.filter(pk=int(value)).first()
+            obj = choices().filter(pk=int(value)).first()
             if obj is not None:
                 initial[field] = obj
     if "source_resource" in initial and "source_meeting" not in initial:
@@ -155,11 +154,22 @@ def _translation_initial(request) -> dict:
     }
 
 
+def _original(form) -> Contribution | None:
+    """The published entry a new contribution translates (kept as its id when the form came back
+    from a search)."""
+    value = form.initial.get("translation_of")
+    if isinstance(value, Contribution) or not str(value or "").isdigit():
+        return value or None
+    return form.fields["translation_of"].queryset.filter(pk=int(value)).first()
+
+
 @member_required
 def contribute(request):
     """Write a contribution, or translate a published entry (``?translate=<pk>``): save it as a
-    draft or submit it for review."""
-    if request.method == "POST":
+    draft or submit it for review. Sent with "Find", the form comes back with the sources found."""
+    if finding(request):
+        form = ContributionForm(initial=posted_initial(request, ContributionForm))
+    elif request.method == "POST":
         form = ContributionForm(request.POST, submitting="submit" in request.POST)
         if form.is_valid():
             try:
@@ -189,7 +199,7 @@ def contribute(request):
         "guide/contribute.html",
         {
             "form": form,
-            "original": form.initial.get("translation_of"),
+            "original": _original(form),
             "can_submit": rules.has_perm("guide.contribute", request.user),
         },
     )
@@ -210,7 +220,9 @@ def edit(request, pk):
     if not contribution.can_edit:
         messages.error(request, _("“%(title)s” can no longer be changed.") % {"title": contribution.title})
         return redirect("guide:mine")
-    if request.method == "POST":
+    if finding(request):
+        form = ContributionForm(initial=posted_initial(request, ContributionForm), instance=contribution)
+    elif request.method == "POST":
         submit = "submit" in request.POST and contribution.can_submit
         form = ContributionForm(request.POST, instance=contribution, submitting=submit)
         if form.is_valid():
@@ -238,6 +250,15 @@ def edit(request, pk):
     return render(
         request, "guide/edit.html", {"form": form, **selectors.contribution_edit_page(contribution=contribution)}
     )
+
+
+@member_required
+@require_GET
+def sources(request):
+    """The source lists of the contribution form: the chosen ones (``source_theme``,
+    ``source_meeting``, ``source_resource``) and those ``find_sources`` finds (htmx)."""
+    form = ContributionForm(initial=posted_initial(request, ContributionForm, data=request.GET))
+    return render(request, "guide/includes/_source_choices.html", {"form": form})
 
 
 @member_required

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from community.models import User, time_zone_choices
-from community.pickers import find_field, show_only
+from community.pickers import find_field, search_of, show_only
 
 from .enums import AgendaKind, RSVPResponse
 from .models import AgendaItem, Meeting
@@ -164,8 +164,7 @@ class AgendaItemForm(forms.ModelForm):
         self.fields["leads"].queryset = _member_choices()
         # The item's leads and the members found are listed, not the whole community.
         current = list(self.instance.leads.values_list("pk", flat=True)) if self.instance.pk else []
-        query = (self.data.get(self.add_prefix("find")) if self.is_bound else self.initial.get("find")) or ""
-        show_only(self, "leads", proposed=current, query=query.strip()[:100])
+        show_only(self, "leads", proposed=current, query=search_of(self))
         self.fields["duration_minutes"].min_value = 1
         self.fields["duration_minutes"].widget.attrs["min"] = 1
         if not self.instance.pk:
@@ -184,8 +183,7 @@ class AttendanceForm(forms.Form):
         self.fields["present"].label_from_instance = lambda obj: (
             f"{obj.display_name} — {obj.organisation}" if obj.organisation_id else obj.display_name
         )
-        query = (self.data.get("find") if self.is_bound else self.initial.get("find")) or ""
-        show_only(self, "present", proposed=proposed, query=query.strip()[:100])
+        show_only(self, "present", proposed=proposed, query=search_of(self))
 
 
 class MinutesForm(forms.Form):

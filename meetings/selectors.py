@@ -142,7 +142,8 @@ def meeting_page(*, pk: int, user: User) -> dict:
         "meeting": meeting,
         "agenda": list(meeting.agenda_items.all()),
         "resources": list(meeting.resources.all()),
-        "rsvp": rsvp_summary(meeting, user),
+        # Once attendance is recorded the page names who came instead of who said they would.
+        "rsvp": rsvp_summary(meeting, user, name_going=not meeting.attended_total),
         "attendees": attendance_summary(meeting, user),
         "can": {flag: rules.has_perm(perm, user, meeting) for flag, perm in PAGE_PERMISSIONS.items()},
     }
@@ -171,15 +172,15 @@ def _my_rsvp(meeting: Meeting, viewer: User) -> RSVP | None:
     )
 
 
-def rsvp_summary(meeting: Meeting, viewer: User) -> dict:
-    """Answers counted for the page (``meeting_for_page``); who is coming (the first few)
-    respects the directory choice."""
+def rsvp_summary(meeting: Meeting, viewer: User, *, name_going: bool = True) -> dict:
+    """Answers counted for the page (``meeting_for_page``); who is coming (the first few, read
+    only when ``name_going``) respects the directory choice."""
     facilitator = is_facilitator(viewer)
     answers = RSVP.objects.filter(meeting=meeting)
     going_total, going_listed, waitlisted = meeting.going_total, meeting.going_listed, meeting.waitlisted_total
     mine = _my_rsvp(meeting, viewer)
     shown = []
-    if going_listed:
+    if going_listed and name_going:
         shown = [
             r.member
             for r in answers.filter(Q(response=RSVPResponse.GOING) & _listed_to(viewer))

@@ -112,10 +112,6 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions are read from the cache and written through to the database: a page costs no session
-# query once the cache holds it, and a flushed cache loses no one's sign-in.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-
 AUTH_USER_MODEL = "community.User"
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
@@ -252,9 +248,12 @@ MFA_ADAPTER = "community.adapters.MFAAdapter"
 # One 30-second step either side: a phone's clock a little off still works (each code once).
 MFA_TOTP_TOLERANCE = 1
 
-# Sessions (engine above: read from the cache, kept in the database, so any web node reads
-# them) end after this much inactivity; a member sees and ends their other sessions
-# (allauth.usersessions).
+# Sessions: stored in the database (any web node reads them), ended after this much
+# inactivity; a member sees and ends their other sessions (allauth.usersessions).
+# With Redis they are read from the cache and written through to the database: a page costs no
+# session query once the cache holds it, and a flushed cache loses no one's sign-in. Without it
+# (the quick start) the cache is per process, and one process would keep a session another ended.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=120)
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
 USERSESSIONS_TRACK_ACTIVITY = False

@@ -80,7 +80,9 @@ MEMBER_PAGES = {"visitor": 302, "pending": 302, "member": 200, "facilitator": 20
 
 
 @pytest.mark.parametrize("role", list(MEMBER_PAGES))
-@pytest.mark.parametrize(("name", "method"), [("contribute", "get"), ("mine", "get"), ("preview", "post")])
+@pytest.mark.parametrize(
+    ("name", "method"), [("contribute", "get"), ("sources", "get"), ("mine", "get"), ("preview", "post")]
+)
 def test_member_pages_by_role(client_for, role, name, method):
     client = client_for(role)
     url = reverse(f"guide:{name}")

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from community.pickers import find_field, show_only
+from community.pickers import find_field, search_of, show_only
 
 from .models import FollowUp, FollowUpReason, Participant, TableSize
 from .services import Guest
@@ -51,8 +51,7 @@ class SessionForm(forms.Form):
         self.fields["members"].queryset = (
             get_user_model().objects.approved().select_related("organisation").order_by("display_name", "pk")
         )
-        query = (self.data.get("find") if self.is_bound else self.initial.get("find")) or ""
-        self.found = show_only(self, "members", proposed=proposed, query=query.strip()[:100])
+        self.found = show_only(self, "members", proposed=proposed, query=search_of(self))
 
     def clean_guests(self) -> list[Guest]:
         guests, problems = [], []

@@ -3,17 +3,20 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Max, Min, Q
+from django.conf import settings
+from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 
 from meetings.enums import MeetingState
+from meetings.models import Meeting
 
 from . import schedule
 from .enums import OPEN_STATUSES, DeliveryKind, DeliveryStatus
 from .models import Delivery
-from .services import reminder_offsets, schedule_version
 
 FAILURES_SHOWN = 20
+# Deliveries in these states are over without a failure to report, whatever error an attempt left.
+CLOSED_WITHOUT_FAILURE = (DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.SUPERSEDED)
 
 
 @dataclass
@@ -62,29 +65,64 @@ class NoticeLine:
     counts: Counts
 
 
+def _delivery_stats(meeting) -> tuple[list[int], int, list[dict]]:
+    """The meeting's reminder offsets and schedule version, and its deliveries counted per kind,
+    offset, version and start, in one query.
+
+    The query starts from the meeting and joins its settings row (one to one) and its deliveries:
+    a meeting without either still gives one row, with the defaults and no counts.
+    """
+    failing = ~Q(deliveries__last_error="") & ~Q(deliveries__status__in=CLOSED_WITHOUT_FAILURE)
+    rows = list(
+        Meeting.objects.filter(pk=meeting.pk)
+        .values(
+            settings_offsets=F("reminder_settings__offsets"),
+            settings_version=F("reminder_settings__schedule_version"),
+            delivery_kind=F("deliveries__kind"),
+            delivery_offset=F("deliveries__offset_minutes"),
+            delivery_version=F("deliveries__version"),
+            delivery_starts_at=F("deliveries__starts_at"),
+        )
+        .annotate(
+            sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
+            pending=Count("deliveries", filter=Q(deliveries__status__in=OPEN_STATUSES)),
+            failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+            skipped=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SKIPPED)),
+            superseded=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SUPERSEDED)),
+            failing=Count("deliveries", filter=failing),
+            first_sent_at=Min("deliveries__sent_at"),
+            last_sent_at=Max("deliveries__sent_at"),
+        )
+        .order_by()
+    )
+    first = rows[0] if rows else {}
+    offsets = first.get("settings_offsets")
+    if offsets is None:
+        offsets = settings.REMINDER_DEFAULT_OFFSETS
+    version = first.get("settings_version") or 0
+    stats = [
+        {
+            **row,
+            "kind": row["delivery_kind"],
+            "offset_minutes": row["delivery_offset"],
+            "version": row["delivery_version"],
+            "starts_at": row["delivery_starts_at"],
+        }
+        for row in rows
+        if row["delivery_kind"] is not None
+    ]
+    return sorted(offsets, reverse=True), version, stats
+
+
 def reminder_summary(*, meeting, now: datetime | None = None) -> dict:
     """What went out for this meeting, for which date, when, to how many members, and what failed.
 
     Reminders of the current schedule version come first, one line per offset; reminders about a
-    date the meeting has left since follow, one line per date and offset. Three queries at most.
+    date the meeting has left since follow, one line per date and offset. One query, and a second
+    only when some deliveries failed (to name them).
     """
     now = now or timezone.now()
-    offsets = reminder_offsets(meeting)
-    version = schedule_version(meeting)
-    stats = (
-        Delivery.objects.filter(meeting=meeting)
-        .values("kind", "offset_minutes", "version", "starts_at")
-        .annotate(
-            sent=Count("pk", filter=Q(status=DeliveryStatus.SENT)),
-            pending=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-            failed=Count("pk", filter=Q(status=DeliveryStatus.FAILED)),
-            skipped=Count("pk", filter=Q(status=DeliveryStatus.SKIPPED)),
-            superseded=Count("pk", filter=Q(status=DeliveryStatus.SUPERSEDED)),
-            first_sent_at=Min("sent_at"),
-            last_sent_at=Max("sent_at"),
-        )
-        .order_by()
-    )
+    offsets, version, stats = _delivery_stats(meeting)
     by_offset: dict[int, Counts] = {}
     earlier: dict[tuple, Counts] = {}
     notices: dict[tuple, Counts] = {}
@@ -133,13 +171,15 @@ def reminder_summary(*, meeting, now: datetime | None = None) -> dict:
             notices.items(), key=lambda item: item[1].first_sent_at or now
         )
     ]
-    failures = list(
-        Delivery.objects.filter(meeting=meeting)
-        .exclude(last_error="")
-        .exclude(status__in=[DeliveryStatus.SENT, DeliveryStatus.SKIPPED, DeliveryStatus.SUPERSEDED])
-        .select_related("member")
-        .order_by("-pk")[:FAILURES_SHOWN]
-    )
+    failures = []
+    if any(row["failing"] for row in stats):
+        failures = list(
+            Delivery.objects.filter(meeting=meeting)
+            .exclude(last_error="")
+            .exclude(status__in=CLOSED_WITHOUT_FAILURE)
+            .select_related("member")
+            .order_by("-pk")[:FAILURES_SHOWN]
+        )
     return {
         "reminders": reminders,
         "notices": notice_lines,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from community.tests.factories import UserFactory, facilitator
 from meetings.enums import MeetingState
-from meetings.reminders import hooks
+from meetings.reminders import hooks, selectors
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
 from meetings.reminders.models import Delivery, ReminderSettings
 from meetings.services import meeting_reschedule
@@ -147,6 +147,23 @@ def test_summary_queries_do_not_grow_with_deliveries(facilitator_client):
         return len(queries)
 
     assert queries_for(1) == queries_for(10)
+
+
+def test_summary_reads_settings_and_counts_in_one_query_and_names_failures_in_a_second(meeting):
+    ReminderSettings.objects.create(meeting=meeting, offsets=[60, 2880], schedule_version=0)
+    with CaptureQueriesContext(connection) as quiet:
+        summary = selectors.reminder_summary(meeting=meeting)
+    assert [line.offset for line in summary["reminders"]] == [2880, 60]
+    assert summary["failures"] == []
+
+    add_deliveries(meeting, 2)
+    with CaptureQueriesContext(connection) as failing:
+        summary = selectors.reminder_summary(meeting=meeting)
+
+    assert (len(quiet), len(failing)) == (1, 2)
+    assert [line.offset for line in summary["reminders"]] == [10080, 2880, 60]
+    assert summary["reminders"][0].state == "removed"
+    assert len(summary["failures"]) == 2
 
 
 def test_meeting_section_hook_is_for_facilitators_only(meeting, member):
