@@ -1,7 +1,10 @@
 """The live speed-networking screens at a projector's size (1024 × 768): the projected one fits
 the window with large names and nothing to click, the presenter view shows every control at once."""
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from community.tests import factories
 from e2e.conftest import sign_in
@@ -82,3 +85,31 @@ def test_the_presenter_view_shows_every_control_at_a_projectors_size(page, count
         box = button.bounding_box()
         assert box["x"] >= 0 and box["y"] >= 0, name
         assert box["x"] + box["width"] <= PROJECTOR["width"] and box["y"] + box["height"] <= PROJECTOR["height"], name
+
+
+def test_time_up_is_shown_and_said_once_without_reading_out_the_seconds(page):
+    facilitator = factories.facilitator()
+    session = _live_session(facilitator, 8, 2)
+    # Two seconds left in round 1.
+    session.refresh_from_db()
+    session.round_started_at = timezone.now() - timedelta(seconds=session.round_seconds - 2)
+    session.save(update_fields=["round_started_at"])
+    page.set_viewport_size(PROJECTOR)
+    sign_in(page, facilitator.email, PASSWORD)
+    page.goto(f"/meetings/{session.meeting_id}/networking/{session.pk}/live/")
+    announcer = page.locator("[data-networking-announcer]")
+    assert announcer.inner_text() == ""
+
+    page.locator("[data-time-up-label]").get_by_text("Time is up.").wait_for(timeout=6_000)
+    page.wait_for_function("() => document.querySelector('[data-networking-announcer]').textContent === 'Time is up.'")
+    assert page.get_by_role("timer").inner_text() == "00:00"
+    # The next refresh of the board does not say it again.
+    said = []
+    page.expose_function("heard", lambda text: said.append(text))
+    page.evaluate("""() => {
+        const status = document.querySelector('[data-networking-announcer]');
+        new MutationObserver(() => window.heard(status.textContent))
+            .observe(status, {childList: true, characterData: true, subtree: true});
+    }""")
+    page.wait_for_timeout(4_000)
+    assert said == []
