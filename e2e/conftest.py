@@ -52,8 +52,10 @@ def _is_csp_violation(text: str) -> bool:
     return text.startswith("CSP violation") or "Content Security Policy" in text
 
 
-def _new_context(browser, base_url: str, violations: list):
-    context = browser.new_context(base_url=base_url, locale="en-GB", accept_downloads=True)
+def new_context(browser, base_url: str, violations: list, **options):
+    """A browser context that records what the content security policy blocked (``options``:
+    Playwright's, e.g. ``timezone_id``)."""
+    context = browser.new_context(base_url=base_url, locale="en-GB", accept_downloads=True, **options)
     context.set_default_timeout(15_000)
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     context.on(
@@ -77,7 +79,7 @@ def csp_violations():
 
 @pytest.fixture
 def page(browser, live_server, csp_violations):
-    context = _new_context(browser, live_server.url, csp_violations)
+    context = new_context(browser, live_server.url, csp_violations)
     page = context.new_page()
     yield page
     context.close()
@@ -89,7 +91,7 @@ def new_page(browser, live_server, csp_violations):
     contexts = []
 
     def make():
-        context = _new_context(browser, live_server.url, csp_violations)
+        context = new_context(browser, live_server.url, csp_violations)
         contexts.append(context)
         return context.new_page()
 
