@@ -113,3 +113,19 @@ def test_time_up_is_shown_and_said_once_without_reading_out_the_seconds(page):
     }""")
     page.wait_for_timeout(4_000)
     assert said == []
+
+
+def test_a_keyboard_user_keeps_the_focus_on_a_control_while_the_presenter_view_refreshes(page):
+    facilitator = factories.facilitator()
+    session = _live_session(facilitator, 8, 2)
+    sign_in(page, facilitator.email, PASSWORD)
+    page.goto(f"/meetings/{session.meeting_id}/networking/{session.pk}/presenter/")
+
+    page.get_by_role("button", name="Next round").focus()
+    with page.expect_response(lambda response: "/presenter/" in response.url and response.request.method == "GET"):
+        pass
+    page.wait_for_timeout(200)
+    assert page.evaluate("() => document.activeElement.id") == "control-next"
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="Round 2 of 4").wait_for()
+    assert page.evaluate("() => document.activeElement.id") == "control-next"
