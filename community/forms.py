@@ -1,11 +1,9 @@
-import zoneinfo
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .enums import MemberState
 from .languages import LANGUAGES
-from .models import Organisation, User, time_zone_choices
+from .models import Organisation, User, canonical_time_zone, time_zone_choices
 from .photos import prepare_photo
 from .services import PROFILE_FIELDS
 
@@ -26,8 +24,8 @@ class SignupExtraForm(forms.Form):
     field_order = ["display_name", "email", "password1", "password2"]
 
     def clean_time_zone(self):
-        value = self.cleaned_data.get("time_zone", "").strip()
-        return value if value in zoneinfo.available_timezones() else ""
+        # Browsers may name a zone by an older alias ("Asia/Calcutta"): keep the zone it stands for.
+        return canonical_time_zone(self.cleaned_data.get("time_zone", "").strip()) or ""
 
     def signup(self, request, user):
         user.display_name = self.cleaned_data["display_name"].strip()
@@ -58,6 +56,8 @@ class ProfileForm(forms.ModelForm):
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
     )
     remove_photo = forms.BooleanField(label=_("Remove my photo"), required=False)
+    # Only the canonical zones, grouped by region: no "Factory", "localtime" or "US/Eastern".
+    time_zone = forms.ChoiceField(label=_("My time zone"), choices=time_zone_choices)
 
     class Meta:
         model = User
@@ -68,7 +68,6 @@ class ProfileForm(forms.ModelForm):
             "organisation_other": _("My centre is not listed: its name"),
             "bio": _("Short bio"),
             "preferred_language": _("Language of the site and of emails"),
-            "time_zone": _("My time zone"),
             "notify_reminders": _("Reminders before meetings"),
             "notify_meeting_changes": _("Changes to meetings I answered and cancellations"),
             "notify_theme_updates": _("Updates on themes I proposed, support or present"),
@@ -82,14 +81,22 @@ class ProfileForm(forms.ModelForm):
         }
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 6}),
-            "time_zone": forms.Select,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = Organisation.objects.order_by("-is_network_team", "name")
         self.fields["organisation"].empty_label = _("— choose your centre —")
-        self.fields["time_zone"].widget.choices = time_zone_choices()
+        # static/js/time-zone.js offers the browser's zone first, and chooses it for a member who
+        # has not chosen one yet (still on UTC, the default); a zone saved under an older alias
+        # shows as the zone it stands for.
+        zone_attrs = {"data-browser-zone": _("This browser's time zone")}
+        if not self.is_bound:
+            stored = self.initial.get("time_zone") or "UTC"
+            self.initial["time_zone"] = canonical_time_zone(stored) or "UTC"
+            if stored == "UTC":
+                zone_attrs["data-browser-zone-preselect"] = ""
+        self.fields["time_zone"].widget.attrs.update(zone_attrs)
         if self.instance.pk and not self.is_bound:
             self.initial["languages"] = [row.code for row in self.instance.languages_spoken.all()]
             self.initial["expertise"] = ", ".join(sorted(self.instance.expertise.names(), key=str.lower))

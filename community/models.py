@@ -26,13 +26,13 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
-def _zone_table() -> str:
-    """The tz database's ``zone.tab`` (one row per country zone, no legacy aliases)."""
+def _tz_file(name: str) -> str:
+    """A text file of the tz database (``zone.tab``, ``tzdata.zi``), from the tzdata package or the system."""
     try:
-        return resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+        return resources.files("tzdata.zoneinfo").joinpath(name).read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError):
         for folder in zoneinfo.TZPATH:
-            path = Path(folder) / "zone.tab"
+            path = Path(folder) / name
             if path.exists():
                 return path.read_text(encoding="utf-8")
     return ""
@@ -42,10 +42,36 @@ def _zone_table() -> str:
 def canonical_time_zones() -> tuple[str, ...]:
     """Zones a person lives in: those of ``zone.tab`` that this system knows, and UTC
     (no "Factory", "localtime", "US/Eastern" or other legacy aliases)."""
-    listed = {line.split("\t")[2] for line in _zone_table().splitlines() if line and not line.startswith("#")}
+    listed = {line.split("\t")[2] for line in _tz_file("zone.tab").splitlines() if line and not line.startswith("#")}
     known = zoneinfo.available_timezones()
     zones = sorted(listed & known) or sorted(name for name in known if "/" in name and not name.startswith("Etc/"))
     return ("UTC", *zones)
+
+
+@functools.cache
+def _zone_links() -> dict[str, str]:
+    """Each alias of the tz database and the zone it stands for ("Europe/Kiev" → "Europe/Kyiv")."""
+    links = {}
+    for line in _tz_file("tzdata.zi").splitlines():
+        if line.startswith("L "):
+            _kind, target, alias = line.split()[:3]
+            links[alias] = target
+    return links
+
+
+def canonical_time_zone(name: str) -> str | None:
+    """The canonical zone a zone's name stands for ("Asia/Calcutta" → "Asia/Kolkata", "Etc/UTC" → "UTC"),
+    or None when the name is no zone a person lives in ("Factory", "Mars/Olympus")."""
+    canonical, links = set(canonical_time_zones()), _zone_links()
+    seen = set()
+    while name not in canonical:
+        if name == "Etc/UTC":
+            return "UTC"
+        if name in seen or name not in links:
+            return None
+        seen.add(name)
+        name = links[name]
+    return name
 
 
 def time_zone_choices() -> list:

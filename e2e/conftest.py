@@ -52,8 +52,10 @@ def _is_csp_violation(text: str) -> bool:
     return text.startswith("CSP violation") or "Content Security Policy" in text
 
 
-def _new_context(browser, base_url: str, violations: list, locale: str = "en-GB"):
-    context = browser.new_context(base_url=base_url, locale=locale, accept_downloads=True)
+def new_context(browser, base_url: str, violations: list, **options):
+    """A browser context that records what the content security policy blocked (``options``:
+    Playwright's, e.g. ``timezone_id``)."""
+    context = browser.new_context(base_url=base_url, accept_downloads=True, **{"locale": "en-GB", **options})
     context.set_default_timeout(15_000)
     context.add_init_script(REPORT_CSP_VIOLATIONS)
     context.on(
@@ -77,7 +79,7 @@ def csp_violations():
 
 @pytest.fixture
 def page(browser, live_server, csp_violations):
-    context = _new_context(browser, live_server.url, csp_violations)
+    context = new_context(browser, live_server.url, csp_violations)
     page = context.new_page()
     yield page
     context.close()
@@ -90,7 +92,7 @@ def new_page(browser, live_server, csp_violations):
     contexts = []
 
     def make(locale: str = "en-GB"):
-        context = _new_context(browser, live_server.url, csp_violations, locale)
+        context = new_context(browser, live_server.url, csp_violations, locale=locale)
         contexts.append(context)
         return context.new_page()
 

@@ -22,7 +22,8 @@ from guide.enums import ContributionState
 from guide.models import Chapter, Contribution
 from meetings.enums import MeetingState
 from meetings.models import Meeting
-from meetings.networking.models import NetworkingSession
+from meetings.networking import services as networking
+from meetings.networking.models import NetworkingSession, SessionState
 from themes.models import Theme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -75,10 +76,15 @@ def _urls(role: str) -> list[str]:
         "/search/?q=partner",
         "/accounts/email/",
     ]
+    live = NetworkingSession.objects.get(state=SessionState.LIVE)
+    if role == "member":
+        pages.append(f"/meetings/{live.meeting_id}/networking/{live.pk}/me/")
     if role == "facilitator":
         session = NetworkingSession.objects.order_by("pk").first()
         pages += ["/members/pending/", "/meetings/new/", f"/meetings/{session.meeting_id}/networking/"]
         pages += [f"/meetings/{session.meeting_id}/networking/{session.pk}/", "/admin/"]
+        # The live session's projected screen and presenter view.
+        pages += [f"/meetings/{live.meeting_id}/networking/{live.pk}/{screen}/" for screen in ("live", "presenter")]
     if role == "editor":
         pages += ["/admin/", "/admin/guide/chapter/", "/admin/guide/contribution/"]
     return pages
@@ -95,8 +101,8 @@ ROLES = {
 
 def _plan() -> list[tuple[str, str]]:
     """(role, language) pairs to check: every role in English and one role per other language
-    (116 pages, about 4 minutes here; every role in every language takes about 10), or every
-    pair with ``A11Y_ALL_LANGUAGES=1``. The pages are the same templates in each language:
+    (122 pages, about 1 minute on a quiet 2-core machine), or every pair with
+    ``A11Y_ALL_LANGUAGES=1`` (292 pages, about 2½ minutes). The pages are the same templates in each language:
     what a language changes (longer words, other plural forms) shows on any role's pages."""
     if os.environ.get("A11Y_ALL_LANGUAGES") == "1":
         return [(role, language) for role in ROLES for language in LANGUAGES]
@@ -110,6 +116,21 @@ def demo_data(transactional_db):
         Group.objects.get_or_create(name=name)
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115 - closed with the process
     factories.pending_member(email=ROLES["pending"], display_name="Pedro Pendente")
+    # A speed-networking session under way at the next meeting, the demo member at a table.
+    meeting = Meeting.objects.filter(state=MeetingState.PUBLISHED, starts_at__gt=_now()).order_by("starts_at").first()
+    member = User.objects.get(email=ROLES["member"])
+    others = list(User.objects.approved().exclude(pk=member.pk).exclude(organisation=member.organisation)[:7])
+    session = networking.session_create(
+        meeting=meeting,
+        by=None,
+        members=[member, *others],
+        table_size=2,
+        rounds=3,
+        round_minutes=6,
+        prompts=networking.default_deck("en"),
+    )
+    networking.session_draw(session=session, by=None, seed=7)
+    networking.session_transition(session=session, to=SessionState.LIVE, by=None)
 
 
 def test_no_axe_violation_on_any_page_role_or_language(browser, live_server, demo_data):

@@ -39,11 +39,19 @@ def test_facilitator_draws_runs_rounds_and_a_participant_follows_their_table(pag
     session = NetworkingSession.objects.get(meeting=meeting)
     assert Seat.objects.filter(session=session).count() == 32
 
-    page.get_by_role("link", name="Open the live screen").click()
+    # The room sees the projected screen, with nothing to click; the facilitator drives it from
+    # the presenter view.
+    room = new_page()
+    sign_in(room, facilitator.email, PASSWORD)
+    room.goto(f"/meetings/{meeting.pk}/networking/{session.pk}/live/")
+    room.get_by_text("4 rounds, ready to start.").wait_for()
+    page.get_by_role("link", name="Open the presenter view").click()
     page.get_by_role("button", name="Start round 1").click()
     page.get_by_role("heading", name="Round 1 of 4").wait_for()
     assert page.get_by_role("timer").inner_text() in ("05:00", "04:59", "04:58", "06:00", "05:59", "05:58")
-    assert page.locator(".networking-table").count() == 4
+    room.get_by_role("heading", name="Round 1 of 4").wait_for(timeout=10_000)
+    assert room.locator(".networking-table").count() == 4
+    assert room.get_by_role("button").all_inner_texts() == ["Full screen"]
 
     other = new_page()
     sign_in(other, participant.email, PASSWORD)
@@ -54,11 +62,20 @@ def test_facilitator_draws_runs_rounds_and_a_participant_follows_their_table(pag
 
     page.get_by_role("button", name="Next round").click()
     page.get_by_role("heading", name="Round 2 of 4").wait_for()
+    room.get_by_role("heading", name="Round 2 of 4").wait_for(timeout=10_000)
 
     # The participant's page follows without a reload.
     number, mates = table_of(session, participant, 2)
     other.get_by_role("heading", name="Round 2 of 4").wait_for(timeout=10_000)
-    other.get_by_text(f"Your table this round: table {number}").wait_for()
+    other.get_by_text(f"Your table this round: table {number}", exact=True).wait_for()
+    # Screen readers are told the new round and table once, politely; the ticking clock is not a live region.
+    status = other.get_by_role("status")
+    assert status.get_attribute("aria-live") == "polite"
+    other.wait_for_function(
+        "(text) => document.querySelector('[data-networking-announcer]').textContent === text",
+        arg=f"Round 2 of 4. Your table this round: table {number}",
+    )
+    assert other.locator("[aria-live=polite] [role=timer], [role=timer][aria-live=polite]").count() == 0
     assert other.get_by_role("list", name="At your table").inner_text().split(" (")[0] == mates[0]
 
     # Finishing asks first; saying no leaves the session running.
@@ -92,7 +109,7 @@ def test_a_control_refused_on_a_stale_screen_says_why(page, new_page, live_serve
     page.get_by_label("Number of rounds").fill("2")
     page.get_by_role("button", name="Set up the session").click()
     page.get_by_role("button", name="Draw the rounds").click()
-    page.get_by_role("link", name="Open the live screen").click()
+    page.get_by_role("link", name="Open the presenter view").click()
     page.get_by_role("button", name="Start round 1").click()
     page.get_by_role("heading", name="Round 1 of 2").wait_for()
 
@@ -102,10 +119,10 @@ def test_a_control_refused_on_a_stale_screen_says_why(page, new_page, live_serve
     other.goto(page.url)
     other.get_by_role("heading", name="Round 1 of 2").wait_for()
     # The second screen misses its refreshes (a slow network), so it is still stale when clicked.
-    other.route(re.compile(r".*/live/$"), _drop_refreshes)
+    other.route(re.compile(r".*/presenter/$"), _drop_refreshes)
     page.get_by_role("button", name="Next round").click()
     page.get_by_role("heading", name="Round 2 of 2").wait_for()
     other.get_by_role("button", name="Next round").click()
-    other.unroute(re.compile(r".*/live/$"), _drop_refreshes)
+    other.unroute(re.compile(r".*/presenter/$"), _drop_refreshes)
     other.get_by_text("This is the last round.").wait_for()
     other.get_by_role("heading", name="Round 2 of 2").wait_for()

@@ -38,6 +38,7 @@ def test_visitor_signs_up_confirms_email_waits_for_approval_and_signs_out(page_i
     # The browser's zone came along with the sign-up, so times show in it.
     assert User.objects.get(email="nadia@example.org").time_zone == "Asia/Tokyo"
 
+    page.get_by_role("button", name=re.compile("^My account")).click()
     page.get_by_role("link", name="Sign out").click()
     page.get_by_role("button", name="Sign Out").click()
     page.get_by_role("navigation").get_by_role("link", name="Sign in").wait_for()

@@ -57,3 +57,24 @@ def test_dates_follow_one_style_per_language():
         "pt": "15 de Dezembro de 2026",
         "es": "15 de diciembre de 2026",
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [
+        ("Europe/Lisbon", "Europe/Lisbon"),
+        ("Asia/Calcutta", "Asia/Kolkata"),
+        ("Europe/Kiev", "Europe/Kyiv"),
+        ("America/Buenos_Aires", "America/Argentina/Buenos_Aires"),
+        ("US/Eastern", "America/New_York"),
+        ("Etc/UTC", "UTC"),
+        ("UTC", "UTC"),
+        ("Factory", None),
+        ("localtime", None),
+        ("Mars/Olympus", None),
+    ],
+)
+def test_a_zones_older_alias_stands_for_its_canonical_zone(name, canonical):
+    from community.models import canonical_time_zone
+
+    assert canonical_time_zone(name) == canonical

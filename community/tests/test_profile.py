@@ -147,6 +147,42 @@ def test_unknown_time_zone_is_a_field_error(member_client, member):
     assert User.objects.get(pk=member.pk).time_zone == "UTC"
 
 
+@pytest.mark.parametrize("alias", ["US/Eastern", "Asia/Calcutta", "Europe/Kiev", "Factory", "localtime", "Etc/GMT+3"])
+def test_a_legacy_time_zone_alias_is_refused(member_client, member, alias):
+    response = member_client.post(EDIT, _form_data(time_zone=alias))
+
+    assert response.status_code == 200
+    assert "time_zone" in response.context["form"].errors
+    assert User.objects.get(pk=member.pk).time_zone == "UTC"
+
+
+def test_time_zones_offered_are_canonical_grouped_by_region(member_client):
+    choices = dict(member_client.get(EDIT).context["form"].fields["time_zone"].choices)
+
+    assert list(choices)[:4] == ["UTC", "Africa", "America", "Antarctica"]
+    assert "Europe" in choices and "US" not in choices and "Etc" not in choices
+    offered = {zone for group in choices.values() if isinstance(group, list) for zone, _place in group}
+    assert {"Europe/Lisbon", "America/Sao_Paulo", "Asia/Kolkata"} <= offered
+    assert offered.isdisjoint({"US/Eastern", "Asia/Calcutta", "Factory", "localtime", "Etc/UTC"})
+
+
+def test_a_zone_saved_under_an_older_alias_shows_as_the_zone_it_stands_for(member_client, member):
+    User.objects.filter(pk=member.pk).update(time_zone="Asia/Calcutta")
+
+    form = member_client.get(EDIT).context["form"]
+
+    assert form["time_zone"].value() == "Asia/Kolkata"
+    assert "data-browser-zone-preselect" not in str(form["time_zone"])
+
+
+def test_the_browsers_zone_is_chosen_only_for_a_member_still_on_the_default_zone(member_client, member):
+    assert "data-browser-zone-preselect" in str(member_client.get(EDIT).context["form"]["time_zone"])
+
+    User.objects.filter(pk=member.pk).update(time_zone="Europe/Lisbon")
+
+    assert "data-browser-zone-preselect" not in str(member_client.get(EDIT).context["form"]["time_zone"])
+
+
 def test_photo_is_re_encoded_under_a_generated_name_without_metadata(member_client, member):
     upload = SimpleUploadedFile("me at the beach.jpg", _image_bytes("JPEG", (2000, 1000), exif=True), "image/jpeg")
 

@@ -1,4 +1,7 @@
-"""Speed-networking pages: set-up and draw (facilitators), live screen, each participant's table."""
+"""Speed-networking pages: set-up and draw (facilitators), the projected screen and the presenter
+view, each participant's table."""
+
+import math
 
 from django.contrib import messages
 from django.http import Http404
@@ -23,8 +26,12 @@ def _session_url(session, name="session"):
 def _clock(session) -> dict:
     """What the countdown shows when the page is rendered; the script counts down from there."""
     remaining = session.remaining_seconds()
+    started = session.round_started_at
     return {
         "remaining": remaining,
+        # Tells one round's clock from another (the same round played again included), so that
+        # "time is up" is said once per round, however often the screen refreshes.
+        "round_key": f"{session.pk}-{session.current_round}-{int(started.timestamp()) if started else 0}",
         "remaining_label": f"{remaining // 60:02d}:{remaining % 60:02d}",
         "paused": session.state != SessionState.LIVE or session.paused_at is not None,
     }
@@ -185,7 +192,7 @@ def session_swap(request, meeting_pk: int, session_pk: int):
 @permission_required(RUN_SESSION)
 @require_POST
 def session_control(request, meeting_pk: int, session_pk: int):
-    """Start, drive (next, previous, pause, resume) or finish a session."""
+    """Start, drive (next, previous, pause, resume) or finish a session, from the presenter view."""
     session = selectors.session_or_404(meeting_pk=meeting_pk, session_pk=session_pk)
     action = request.POST.get("action", "")
     try:
@@ -200,37 +207,67 @@ def session_control(request, meeting_pk: int, session_pk: int):
     except services.NetworkingError as error:
         if _is_htmx(request):
             session.refresh_from_db()
-            return _render_live(request, session, error=str(error), status=409)
+            return _render_screen(request, session, PRESENTER, error=str(error), status=409)
         messages.error(request, str(error))
-        return _session_url(session, "live" if session.state == SessionState.LIVE else "session")
+        return _session_url(session, "presenter" if session.state == SessionState.LIVE else "session")
     if _is_htmx(request):
         session.refresh_from_db()
-        return _render_live(request, session)
+        return _render_screen(request, session, PRESENTER)
     if action == "finish":
         messages.success(request, _("Session finished: who met whom is saved."))
         return _session_url(session)
-    return _session_url(session, "live")
+    return _session_url(session, "presenter")
 
 
-def _render_live(request, session, error="", status=200):
+# The two screens of a live session: the one projected for the room (round, clock, prompt card,
+# tables: nothing to click) and the facilitator's presenter view, whose controls drive the same
+# session. Both poll the server, so they follow each other and every participant's page.
+PROJECTED, PRESENTER = "live", "presenter"
+
+
+def _columns(table_count: int) -> int:
+    """How many columns of tables the projected screen shows: as wide as the room's screen allows,
+    rows filled evenly (4 tables: 2 × 2; 8: 4 × 2; 20: 5 × 4)."""
+    if table_count <= 3:
+        return max(table_count, 1)
+    rows = math.ceil(math.sqrt(table_count / 2))
+    return min(6, math.ceil(table_count / rows))
+
+
+def _render_screen(request, session, screen: str, error="", status=200):
+    board = selectors.round_board(session, session.current_round) if session.current_round else None
     context = {
         "meeting": session.meeting,
         "session": session,
-        "board": selectors.round_board(session, session.current_round) if session.current_round else None,
+        "board": board,
+        "columns": _columns(len(board.tables)) if board else 1,
+        "next_prompt": session.prompt_for(session.current_round + 1) if session.current_round < session.rounds else "",
         **_clock(session),
         "error": error,
     }
-    template = "meetings/networking/includes/_live_board.html" if _is_htmx(request) else "meetings/networking/live.html"
+    if _is_htmx(request):
+        template = f"meetings/networking/includes/_{screen}_board.html"
+    else:
+        template = f"meetings/networking/{screen}.html"
     return render(request, template, context, status=status)
 
 
 @permission_required(RUN_SESSION)
 def live(request, meeting_pk: int, session_pk: int):
-    """The full-screen page for the room: round, countdown, prompt card, tables."""
+    """The screen projected for the room: round, countdown, prompt card and tables, no controls."""
     session = selectors.session_or_404(meeting_pk=meeting_pk, session_pk=session_pk)
     if not session.is_drawn:
         raise Http404
-    return _render_live(request, session)
+    return _render_screen(request, session, PROJECTED)
+
+
+@permission_required(RUN_SESSION)
+def presenter(request, meeting_pk: int, session_pk: int):
+    """The facilitator's screen: the same round and clock, with the controls that drive them."""
+    session = selectors.session_or_404(meeting_pk=meeting_pk, session_pk=session_pk)
+    if not session.is_drawn:
+        raise Http404
+    return _render_screen(request, session, PRESENTER)
 
 
 @member_required

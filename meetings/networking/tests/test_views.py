@@ -24,7 +24,7 @@ def where(response):
 
 
 @pytest.mark.parametrize("role", ROLE_STATUS)
-@pytest.mark.parametrize("page", ["index", "session", "edit", "live"])
+@pytest.mark.parametrize("page", ["index", "session", "edit", "live", "presenter"])
 def test_only_facilitators_see_the_set_up_and_the_live_screen(role, page, client_for, meeting, make_session):
     session = make_session(meeting, 4)
     path = (
@@ -207,7 +207,7 @@ def test_live_controls_start_advance_pause_and_finish(facilitator_client, meetin
     assert facilitator_client.post(url("control", session), {"action": "start"}).status_code == 302
     response = facilitator_client.post(url("control", session), {"action": "next"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert next(t.name for t in response.templates) == "meetings/networking/includes/_live_board.html"
+    assert next(t.name for t in response.templates) == "meetings/networking/includes/_presenter_board.html"
     assert 'data-round="2"' in response.content.decode()
     response = facilitator_client.post(url("control", session), {"action": "next"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 409
@@ -331,14 +331,49 @@ def test_drawn_session_page_queries_same_with_2_and_10_participants(state, facil
     )
 
 
+@pytest.mark.parametrize("screen", ["live", "presenter"])
 @pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}])
-def test_live_screen_queries_same_with_2_and_10_participants(headers, facilitator_client, make_session):
+def test_live_screens_queries_same_with_2_and_10_participants(screen, headers, facilitator_client, make_session):
     two = make_session(MeetingFactory(), 2, state=SessionState.LIVE)
     ten = make_session(MeetingFactory(), 10, state=SessionState.LIVE)
 
-    assert count_queries(facilitator_client, url("live", two), **headers) == count_queries(
-        facilitator_client, url("live", ten), **headers
+    assert count_queries(facilitator_client, url(screen, two), **headers) == count_queries(
+        facilitator_client, url(screen, ten), **headers
     )
+
+
+def test_the_projected_screen_has_no_controls_and_the_presenter_view_has_them(
+    facilitator_client, meeting, make_session
+):
+    session = make_session(meeting, 6, rounds=2, state=SessionState.LIVE)
+    control = f'action="{url("control", session)}"'
+
+    projected = facilitator_client.get(url("live", session)).content.decode()
+    presenter = facilitator_client.get(url("presenter", session)).content.decode()
+
+    assert (control in projected, '<button type="submit"' in projected) == (False, False)
+    assert control in presenter
+    for action in ("previous", "pause", "next", "finish"):
+        assert f'value="{action}"' in presenter
+
+
+def test_a_control_sent_without_script_comes_back_to_the_presenter_view(facilitator_client, meeting, make_session):
+    session = make_session(meeting, 4, rounds=2, state=SessionState.LIVE)
+
+    assert where(facilitator_client.post(url("control", session), {"action": "next"})) == url("presenter", session)
+    assert where(facilitator_client.post(url("control", session), {"action": "next"})) == url("presenter", session)
+
+
+@pytest.mark.parametrize("screen", ["live", "presenter", "me"])
+def test_the_ticking_countdown_is_never_inside_a_live_region(screen, client, facilitator, meeting, make_session):
+    session = make_session(meeting, 4, rounds=2, state=SessionState.LIVE)
+    client.force_login(session.members[0] if screen == "me" else facilitator)
+
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        html = client.get(url(screen, session), **headers).content.decode()
+        assert 'role="timer" aria-live="off"' in html
+        # The one live region is the status line outside the refreshed board, which the script fills.
+        assert html.count('aria-live="polite"') == (0 if headers else 1)
 
 
 @pytest.mark.parametrize("headers", [{}, {"HTTP_HX_REQUEST": "true"}])
