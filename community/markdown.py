@@ -128,11 +128,11 @@ def render_markdown(text: str) -> SafeString:
 
 def markdown_to_text(text: str) -> str:
     """The words of member-written markdown without its markup, for excerpts and cards
-    (``**bold**`` becomes ``bold``); the caller escapes it like any text."""
+    (``**bold**`` becomes ``bold``); the caller escapes it like any text. Read from the kept
+    rendering (``render_markdown``): a card costs no markdown conversion once its text was seen."""
     if not text:
         return ""
-    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     # Block ends become spaces so paragraphs and list items do not run into each other.
-    html = re.sub(r"</(p|li|h\d|blockquote|pre|tr|td|th)>|<br\s*/?>", " ", html)
+    html = re.sub(r"</(p|li|h\d|blockquote|pre|tr|td|th)>|<br\s*/?>", " ", render_markdown(text))
     words = unescape(nh3.clean(html, tags=set(), attributes={}))
     return " ".join(words.split())

@@ -86,3 +86,10 @@ def test_threads_render_their_own_texts():
         thread.join()
 
     assert results == expected
+
+
+def test_card_excerpts_read_the_kept_rendering_instead_of_converting_again():
+    text = _fresh("A **partnership** with _three_ centres")
+    cache.set(markdown.cache_key(text), "<p>as <strong>kept</strong></p><p>by a worker</p>")
+
+    assert markdown.markdown_to_text(text) == "as kept by a worker"
