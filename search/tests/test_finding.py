@@ -4,6 +4,7 @@ ranking, typos, privacy, and the index following every write."""
 import pytest
 
 from community.tests.factories import OrganisationFactory, UserFactory, pending_member, with_profile
+from guide import services as guide_services
 from guide.enums import ContributionState
 from guide.tests.factories import ChapterFactory, ContributionFactory
 from meetings import services as meeting_services
@@ -76,6 +77,18 @@ def test_drafts_are_never_found(member):
     ContributionFactory(state=ContributionState.SUBMITTED, title="Mentoring draft")
 
     assert titles(member, "mentoring") == []
+
+
+def test_an_entry_is_indexed_only_while_published(member, editor):
+    entry = ContributionFactory(state=ContributionState.ACCEPTED, title="Mentoring circles")
+    assert type(entry).objects.get(pk=entry.pk).search_vector is None
+
+    guide_services.contribution_transition(contribution=entry, to=ContributionState.PUBLISHED, by=editor)
+    assert titles(member, "mentoring") == ["Mentoring circles"]
+
+    guide_services.contribution_transition(contribution=entry, to=ContributionState.ACCEPTED, by=editor)
+    assert titles(member, "mentoring") == []
+    assert type(entry).objects.get(pk=entry.pk).search_vector is None
 
 
 def test_a_typo_or_a_prefix_in_a_name_still_finds_the_member(member):
