@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import and_, or_
 
-from django.contrib.postgres.search import SearchHeadline, SearchRank, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchRank, TrigramWordSimilarity
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models import BooleanField, F, FloatField, Func, Q, QuerySet, TextField, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -26,6 +27,18 @@ from .query import MAX_LENGTH, MIN_LENGTH, ParsedQuery, clean, parse
 _START, _STOP = "\ue000", "\ue001"
 _MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_#`>]+")
 TYPO_WEIGHT = 0.1
+# ts_headline's options, as SearchHeadline would write them (quoted values), written once.
+HEADLINE_OPTIONS = ", ".join(
+    f"{name}='{value}'"
+    for name, value in (
+        ("StartSel", _START),
+        ("StopSel", _STOP),
+        ("MaxWords", 30),
+        ("MinWords", 12),
+        ("MaxFragments", 2),
+        ("FragmentDelimiter", " … "),
+    )
+)
 
 
 def _postgres() -> bool:
@@ -37,6 +50,14 @@ def _normalised(expression) -> Func:
     return Func(Lower(expression), function="kip_unaccent", output_field=TextField())
 
 
+class Matches(Func):
+    """``vector @@ query`` for a query given as SQL (the ORM's lookup wants ``SearchQuery`` objects)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " @@ "
+    output_field = BooleanField()
+
+
 def _matching(kind: Kind, user, parsed: ParsedQuery) -> QuerySet:
     """The rows of ``kind`` the reader may see that match, annotated with ``rank`` when ranked."""
     rows = kind.rows(user)
@@ -45,7 +66,7 @@ def _matching(kind: Kind, user, parsed: ParsedQuery) -> QuerySet:
     tsquery = parsed.tsquery()
     if tsquery is None:
         return rows.none()
-    condition = Q(search_vector=tsquery)
+    condition = Q(Matches(F("search_vector"), tsquery))
     rank = SearchRank(F("search_vector"), tsquery)
     if parsed.is_plain and kind.fuzzy:
         text = _normalised(Value(parsed.positive))
@@ -110,17 +131,11 @@ def _ranked_rows(kind: Kind, user, parsed: ParsedQuery) -> QuerySet:
     tsquery = parsed.tsquery()
     if tsquery is None:
         return rows.none()
+    document = kind.document()
+    config = RawSQL("%s::regconfig", [parsed.config])
     return rows.annotate(
-        snippet=SearchHeadline(
-            kind.document(),
-            tsquery,
-            config=parsed.config,
-            start_sel=_START,
-            stop_sel=_STOP,
-            max_words=30,
-            min_words=12,
-            max_fragments=2,
-            fragment_delimiter=" … ",
+        snippet=Func(
+            config, document, tsquery, Value(HEADLINE_OPTIONS), function="ts_headline", output_field=TextField()
         )
     )
 
