@@ -210,13 +210,12 @@ def main() -> None:
     django.setup()
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
 
     from guide.models import Contribution
     from meetings.models import Meeting
-    from search.kinds import KINDS
-    from search.query import clean, parse
-    from search.selectors import _ranked_rows, search_page
+    from search.selectors import search_page
     from themes.models import Theme
 
     assert connection.vendor == "postgresql", "the search benchmark needs PostgreSQL (DATABASE_URL)"
@@ -231,6 +230,7 @@ def main() -> None:
         f"(ready in {time.perf_counter() - started:.1f} s)"
     )
     reader = User.objects.get(email="member@example.org")
+    print(f"load average at the start: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
     for label, kind in (("/search/?q= (every kind, counts, snippets)", ""), ("/search/?q=&kind=guide", "guide")):
         samples: dict[str, list[float]] = {q: [] for q in QUERIES}
@@ -252,13 +252,18 @@ def main() -> None:
             print(f"  {q!r:38} {totals[q]:6} results  median {statistics.median(samples[q]):6.1f} ms")
         print(f"  p50 {_percentile(everything, 0.5):.1f} ms   p95 {_percentile(everything, 0.95):.1f} ms")
 
-    parsed = parse(clean("partnership"), language="en")
-    sql, params = _ranked_rows(KINDS["guide"], reader, parsed)[:20].query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql, params)
-        print("\nEXPLAIN ANALYZE of the guide results for 'partnership':")
-        for (line,) in cursor.fetchall():
-            print("  " + line)
+    # The plans of the page's own queries (as it runs them: sequential scans discouraged).
+    with CaptureQueriesContext(connection) as page_queries:
+        list(search_page(user=reader, q="partnership", kind="guide", language="en")["page"].object_list)
+    selects = [query["sql"] for query in page_queries.captured_queries if query["sql"].startswith("SELECT")]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for title, sql in zip(("counts per kind", "a page of 20 guide entries"), selects[-2:], strict=True):
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + sql)
+            print(f"\nEXPLAIN ANALYZE of /search/?q=partnership&kind=guide, {title}:")
+            for (line,) in cursor.fetchall():
+                print("  " + line)
+    print(f"\nload average at the end: {' '.join(f'{load:.2f}' for load in os.getloadavg())}")
 
 
 if __name__ == "__main__":
