@@ -46,7 +46,8 @@ HEADLINE_OPTIONS = ", ".join(
         ("FragmentDelimiter", " … "),
     )
 )
-ORDER = ("-title_match", "-rank", "-pk")
+# Title matches first (a row without a vector counts as not matching), then by rank, newest first.
+ORDER = (F("title_match").desc(nulls_last=True), F("rank").desc(), F("pk").desc())
 
 
 def _postgres() -> bool:
@@ -191,7 +192,7 @@ class Search:
         titles = f"SELECT m.pk FROM ({sql}) AS m WHERE m.title_match {best}"  # noqa: S608
         first_titles = f"SELECT 1 FROM ({sql}) AS t WHERE t.title_match LIMIT {stop}"  # noqa: S608
         few = f"(SELECT COUNT(*) FROM ({first_titles}) AS f) < {stop}"  # noqa: S608
-        others = f"SELECT m.pk FROM ({sql}) AS m WHERE NOT m.title_match AND {few} {best}"  # noqa: S608
+        others = f"SELECT m.pk FROM ({sql}) AS m WHERE m.title_match IS NOT TRUE AND {few} {best}"  # noqa: S608
         union = f"SELECT c.pk FROM (({titles}) UNION ALL ({others})) AS c"  # noqa: S608
         return RawSQL(union, (*params, *params, *params))  # noqa: S611
 
