@@ -202,7 +202,8 @@ class Search:
         if scores is None or stop <= start:
             return []
         aliases, condition, annotations = scores
-        rows = kind.rows(self.user).alias(**aliases)
+        # The vector is read for the rank, never sent: it is the largest column.
+        rows = kind.rows(self.user).defer("search_vector").alias(**aliases)
         # The candidates match already: only their order and snippets are computed here.
         rows = rows.filter(pk__in=self._candidates(kind, stop)) if _postgres() else rows.filter(condition)
         rows = rows.annotate(**annotations, snippet=_snippet(kind, self.parsed)).order_by(*ORDER)
