@@ -182,19 +182,19 @@ class Search:
     def _candidates(self, kind: Kind, stop: int) -> RawSQL:
         """The ``pk`` of at most ``2 × stop`` matching rows among which are the first ``stop`` by ``ORDER``.
 
-        The best ``stop`` title matches; and the best ``stop`` other rows only when fewer titles
-        match (PostgreSQL skips that part on a one-time test of the count of title matches).
+        The best ``stop`` title matches by rank; and, only when fewer titles match (PostgreSQL
+        skips that part on a one-time test), the best ``stop`` rows by rank whatever their title:
+        the first ``stop`` rows are all the title matches and the best of the others, and each of
+        those has fewer than ``stop`` rows ranked above it.
         """
         # ``sql`` is compiled by the ORM and ``stop`` is a number: the values stay bound parameters.
         sql, params = self._matching_sql(kind)
         stop = int(stop)
         best = f"ORDER BY m.rank DESC, m.pk DESC LIMIT {stop}"
         titles = f"SELECT m.pk FROM ({sql}) AS m WHERE m.title_match {best}"  # noqa: S608
-        first_titles = f"SELECT 1 FROM ({sql}) AS t WHERE t.title_match LIMIT {stop}"  # noqa: S608
-        few = f"(SELECT COUNT(*) FROM ({first_titles}) AS f) < {stop}"  # noqa: S608
-        others = f"SELECT m.pk FROM ({sql}) AS m WHERE m.title_match IS NOT TRUE AND {few} {best}"  # noqa: S608
-        union = f"SELECT c.pk FROM (({titles}) UNION ALL ({others})) AS c"  # noqa: S608
-        return RawSQL(union, (*params, *params, *params))  # noqa: S611
+        others = f"SELECT m.pk FROM ({sql}) AS m WHERE (SELECT COUNT(*) FROM titles) < {stop} {best}"  # noqa: S608
+        union = f"WITH titles AS MATERIALIZED ({titles}) SELECT pk FROM titles UNION ALL ({others})"  # noqa: S608
+        return RawSQL(union, (*params, *params))  # noqa: S611
 
     def rows(self, kind: Kind, start: int, stop: int) -> list:
         """Rows ``start:stop`` of ``kind`` in ``ORDER``, each with its raw ``snippet``."""
