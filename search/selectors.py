@@ -83,16 +83,17 @@ def _fallback_condition(kind: Kind, parsed: ParsedQuery) -> Q:
     return reduce(and_, [word(value) for value in parsed.words])
 
 
-def _scores(kind: Kind, parsed: ParsedQuery) -> tuple[dict, Q, dict] | None:
+def _scores(kind: Kind, parsed: ParsedQuery, tsquery=None) -> tuple[dict, Q, dict] | None:
     """How rows of ``kind`` match and rank: (aliases, condition, ``title_match`` and ``rank``).
 
-    None when nothing positive is left to look for. On SQLite every matching row ranks the same.
+    ``tsquery`` is the query as SQL (``parsed.tsquery()`` unless given). None when nothing
+    positive is left to look for. On SQLite every matching row ranks the same.
     """
     if not parsed.words:
         return None
     if not _postgres():
         return {}, _fallback_condition(kind, parsed), {"title_match": Value(False), "rank": Value(0.0)}
-    tsquery = parsed.tsquery()
+    tsquery = tsquery if tsquery is not None else parsed.tsquery()
     aliases = {}
     matches = Matches(F("search_vector"), tsquery)
     condition = Q(matches)
@@ -108,16 +109,16 @@ def _scores(kind: Kind, parsed: ParsedQuery) -> tuple[dict, Q, dict] | None:
     return aliases, condition, {"title_match": Matches(TitleVector(F("search_vector")), tsquery), "rank": rank}
 
 
-def _matching(kind: Kind, user, parsed: ParsedQuery) -> QuerySet:
+def _matching(kind: Kind, user, parsed: ParsedQuery, tsquery=None) -> QuerySet:
     """The rows of ``kind`` the reader may see that match, annotated with ``title_match`` and ``rank``."""
-    scores = _scores(kind, parsed)
+    scores = _scores(kind, parsed, tsquery)
     if scores is None:
         return kind.rows(user).none()
     aliases, condition, annotations = scores
     return kind.rows(user).alias(**aliases).filter(condition).annotate(**annotations)
 
 
-def _snippet(kind: Kind, parsed: ParsedQuery) -> Func:
+def _snippet(kind: Kind, parsed: ParsedQuery, tsquery=None) -> Func:
     """A row's raw snippet: ``ts_headline`` of its text (the start of its text on SQLite)."""
     if not _postgres():
         return Substr(kind.fallback_fields[1], 1, 240)
@@ -125,7 +126,7 @@ def _snippet(kind: Kind, parsed: ParsedQuery) -> Func:
     return Func(
         config,
         kind.document(),
-        parsed.tsquery(),
+        tsquery if tsquery is not None else parsed.tsquery(),
         Value(HEADLINE_OPTIONS),
         function="ts_headline",
         output_field=TextField(),
@@ -153,14 +154,18 @@ def snippet_html(text: str | None) -> SafeString:
 class Search:
     """One reader's query over the kinds: its counts and ranked rows, each kind's SQL compiled once."""
 
-    def __init__(self, *, user, parsed: ParsedQuery):
+    def __init__(self, *, user, parsed: ParsedQuery, tsquery_text: str | None = None):
         self.user, self.parsed = user, parsed
+        # The query as PostgreSQL parsed it, when known: a literal is cheaper to plan than
+        # parsing and stemming the words again in each of its many places in the page's SQL.
+        self.tsquery = RawSQL("%s::tsquery", [tsquery_text]) if tsquery_text is not None else None
         self._sql: dict[str, tuple[str, tuple]] = {}
 
     def _matching_sql(self, kind: Kind) -> tuple[str, tuple]:
         """SQL of the matching rows' ``pk``, ``title_match`` and ``rank``, and its values."""
         if kind.key not in self._sql:
-            rows = _matching(kind, self.user, self.parsed).order_by().values("pk", "title_match", "rank")
+            rows = _matching(kind, self.user, self.parsed, self.tsquery)
+            rows = rows.order_by().values("pk", "title_match", "rank")
             self._sql[kind.key] = rows.query.sql_with_params()
         return self._sql[kind.key]
 
@@ -198,7 +203,7 @@ class Search:
 
     def rows(self, kind: Kind, start: int, stop: int) -> list:
         """Rows ``start:stop`` of ``kind`` in ``ORDER``, each with its raw ``snippet``."""
-        scores = _scores(kind, self.parsed)
+        scores = _scores(kind, self.parsed, self.tsquery)
         if scores is None or stop <= start:
             return []
         aliases, condition, annotations = scores
@@ -206,7 +211,7 @@ class Search:
         rows = kind.rows(self.user).defer("search_vector").alias(**aliases)
         # The candidates match already: only their order and snippets are computed here.
         rows = rows.filter(pk__in=self._candidates(kind, stop)) if _postgres() else rows.filter(condition)
-        rows = rows.annotate(**annotations, snippet=_snippet(kind, self.parsed)).order_by(*ORDER)
+        rows = rows.annotate(**annotations, snippet=_snippet(kind, self.parsed, self.tsquery)).order_by(*ORDER)
         return list(rows[start:stop])
 
     def ranked(self, kind: Kind, start: int, stop: int) -> list[Result]:
@@ -256,20 +261,24 @@ class KindSummary:
 
 
 @contextmanager
-def _index_preferred():
-    """Run the page's queries with sequential scans discouraged (PostgreSQL only).
+def _page_transaction(parsed: ParsedQuery):
+    """Run the page's queries in one transaction with sequential scans discouraged (PostgreSQL only).
 
     The planner costs ``@@`` as a cheap operator and does not count decompressing every row's
     vector, so for a common word (one row in six) it picks a sequential scan: measured 136 ms
-    against 4 ms through the GIN index at 10,000 entries (bench/search.py).
+    against 4 ms through the GIN index at 10,000 entries (bench/search.py). The same statement
+    parses the query once; yields its text as PostgreSQL writes a tsquery (None on SQLite).
     """
     if not _postgres():
-        yield
+        yield None
         return
+    tsquery = parsed.tsquery()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
+        # ``tsquery.sql`` is fixed SQL (search.query), its values stay bound parameters.
+        cursor.execute(f"SELECT set_config('enable_seqscan', 'off', true), ({tsquery.sql})::text", tsquery.params)
+        text = cursor.fetchone()[1]
         try:
-            yield
+            yield text
         finally:
             cursor.execute("RESET enable_seqscan")
 
@@ -294,12 +303,12 @@ def search_page(*, user, q: str, kind: str = "", page: str | int | None = 1, lan
     if len(query) < MIN_LENGTH or not parsed.words:
         context["nothing_to_find"] = bool(query) and len(query) >= MIN_LENGTH
         return context
-    with _index_preferred():
-        return _search_results(context, kinds=kinds, selected=selected, user=user, parsed=parsed, page=page)
+    with _page_transaction(parsed) as tsquery_text:
+        search = Search(user=user, parsed=parsed, tsquery_text=tsquery_text)
+        return _search_results(context, kinds=kinds, selected=selected, search=search, page=page)
 
 
-def _search_results(context: dict, *, kinds, selected, user, parsed, page) -> dict:
-    search = Search(user=user, parsed=parsed)
+def _search_results(context: dict, *, kinds, selected, search: Search, page) -> dict:
     counts = search.counts(kinds)
     context["total"] = sum(counts.values())
     context["counts"] = [(k.key, str(k.label), counts[k.key]) for k in kinds]
