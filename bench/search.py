@@ -1,11 +1,13 @@
 """Benchmark: the site search over a scaled corpus, in process, through the page's own selector.
 
-Fills the database it is given with the demo data, then bulk-inserts up to 10,000 published guide
-entries, 2,000 members, 530 themes and 138 meetings of English and French text (the database's
-triggers index every row as it is inserted). It then runs 20 queries (English and French; one
-word, several words, a phrase, an exclusion, names and a typo) through
-``search.selectors.search_page`` — what ``/search/?q=`` renders, every kind with its counts and
-snippets — and prints p50 and p95, then ``EXPLAIN ANALYZE`` of a guide query to show the GIN index.
+Fills the database it is given with the demo data (unless it has some, e.g. from
+``bench/seed_scale.py``), then bulk-inserts up to 10,000 published guide entries, 2,000 members,
+530 themes and 138 meetings of English and French text (the database's triggers index every row as
+it is inserted). It then runs 20 queries (English and French; one word, several words, a phrase, an
+exclusion, names and a typo) through ``search.selectors.search_page`` — what ``/search/?q=``
+renders, every kind with its counts and snippets, and a page of guide entries — and prints p50 and
+p95, then ``EXPLAIN ANALYZE`` of the guide page's two queries (counts, a page of 20) for a common
+word, run as the page runs them, and the load average (the machine is shared).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/kip_search_bench REDIS_URL=redis://127.0.0.1:6379/4 \\
         .venv/bin/python bench/search.py [--rounds 5]
