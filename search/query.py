@@ -16,7 +16,8 @@ through ``pg_trgm``, members' names with a typo.
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQueryField
+from django.db.models.expressions import RawSQL
 from django.utils.translation import get_language
 
 MAX_LENGTH = 200
@@ -60,24 +61,32 @@ class ParsedQuery:
             and len(self.positive.split()) == len(self.words)
         )
 
-    def tsquery(self) -> SearchQuery | None:
-        """The combined query, or None when nothing positive is left to look for."""
+    def tsquery(self) -> RawSQL | None:
+        """The combined query as one SQL expression, or None when nothing positive is left to look for.
+
+        Written as SQL with bound values rather than combined ``SearchQuery`` objects: the page
+        puts it in every count, rank and snippet, and the ORM took longer to compile those trees
+        than PostgreSQL took to run the queries (bench/search.py).
+        """
         if not self.words:
             return None
         configs = [self.config] if self.config == SIMPLE else [self.config, SIMPLE]
-        combined = None
+        parts, params = [], []
         for config in configs:
-            part = SearchQuery(self.positive, config=config, search_type="websearch")
-            combined = part if combined is None else combined | part
+            parts.append("websearch_to_tsquery(%s::regconfig, %s)")
+            params += [config, self.positive]
         if self.is_plain and len(self.words[-1]) >= MIN_LENGTH:
-            prefix = " & ".join([*self.words[:-1], f"{self.words[-1]}:*"])
-            combined = combined | SearchQuery(prefix, config=SIMPLE, search_type="raw")
+            # Words only (``_WORD``): nothing in them is to_tsquery syntax.
+            parts.append("to_tsquery(%s::regconfig, %s)")
+            params += [SIMPLE, " & ".join([*self.words[:-1], f"{self.words[-1]}:*"])]
+        sql = "(" + " || ".join(parts) + ")"
         # Rows are stemmed in their own language: an excluded word is excluded in every one.
         excluding = dict.fromkeys([*configs, *CONFIGS.values()])
         for excluded in self.negative:
             for config in excluding:
-                combined = combined & ~SearchQuery(excluded, config=config, search_type="websearch")
-        return combined
+                sql = f"({sql} && !!websearch_to_tsquery(%s::regconfig, %s))"
+                params += [config, excluded]
+        return RawSQL(sql, params, output_field=SearchQueryField())  # noqa: S611 - fixed SQL, bound values
 
 
 def parse(text: str, *, language: str | None = None) -> ParsedQuery:

@@ -17,6 +17,8 @@
 
 from django.db import migrations
 
+from search.postgres import PostgreSQLOnly
+
 CONFIGS = """
 CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
@@ -353,18 +355,6 @@ DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_portuguese;
 DROP TEXT SEARCH CONFIGURATION IF EXISTS kip_spanish;
 DROP FUNCTION IF EXISTS kip_unaccent;
 """
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    """Raw SQL that only PostgreSQL runs; other databases (the SQLite quick start) skip it."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -4,11 +4,12 @@ ranking, typos, privacy, and the index following every write."""
 import pytest
 
 from community.tests.factories import OrganisationFactory, UserFactory, pending_member, with_profile
+from guide import services as guide_services
 from guide.enums import ContributionState
 from guide.tests.factories import ChapterFactory, ContributionFactory
 from meetings import services as meeting_services
 from meetings.tests.factories import AgendaItemFactory, MeetingFactory, ResourceFactory, draft_meeting
-from search.selectors import search_page
+from search.selectors import PAGE_SIZE, search_page
 from themes import services as theme_services
 from themes.tests.factories import QuestionFactory, ThemeFactory, presenter
 
@@ -72,10 +73,50 @@ def test_a_title_match_ranks_above_a_text_match(member):
     assert titles(member, "mentoring") == [in_title.title, body_only.title]
 
 
+def test_title_matches_come_first_on_every_page(member):
+    # More title matches than a page holds: the text matches start on the second page.
+    chapter = ChapterFactory()
+    for i in range(2):
+        ContributionFactory(
+            chapter=chapter, state=ContributionState.PUBLISHED, title=f"Entry {i}", body="Mentoring " * 5
+        )
+    for i in range(PAGE_SIZE + 1):
+        ContributionFactory(chapter=chapter, state=ContributionState.PUBLISHED, title=f"Mentoring {i}", body="Lunch.")
+
+    pages = [search_page(user=member, q="mentoring", kind="guide", page=n)["page"] for n in (1, 2)]
+
+    assert [r.title for r in pages[0].object_list] == [f"Mentoring {i}" for i in range(PAGE_SIZE, 0, -1)]
+    assert [r.title for r in pages[1].object_list] == ["Mentoring 0", "Entry 1", "Entry 0"]
+    assert pages[0].paginator.count == PAGE_SIZE + 3
+
+
+def test_text_matches_fill_a_page_when_few_titles_match(member):
+    chapter = ChapterFactory()
+    once = ContributionFactory(chapter=chapter, state=ContributionState.PUBLISHED, title="Once", body="Mentoring.")
+    often = ContributionFactory(
+        chapter=chapter, state=ContributionState.PUBLISHED, title="Often", body="Mentoring, mentoring and mentoring."
+    )
+    titled = ContributionFactory(chapter=chapter, state=ContributionState.PUBLISHED, title="Mentoring", body="")
+
+    assert titles(member, "mentoring") == [titled.title, often.title, once.title]
+
+
 def test_drafts_are_never_found(member):
     ContributionFactory(state=ContributionState.SUBMITTED, title="Mentoring draft")
 
     assert titles(member, "mentoring") == []
+
+
+def test_an_entry_is_indexed_only_while_published(member, editor):
+    entry = ContributionFactory(state=ContributionState.ACCEPTED, title="Mentoring circles")
+    assert type(entry).objects.get(pk=entry.pk).search_vector is None
+
+    guide_services.contribution_transition(contribution=entry, to=ContributionState.PUBLISHED, by=editor)
+    assert titles(member, "mentoring") == ["Mentoring circles"]
+
+    guide_services.contribution_transition(contribution=entry, to=ContributionState.ACCEPTED, by=editor)
+    assert titles(member, "mentoring") == []
+    assert type(entry).objects.get(pk=entry.pk).search_vector is None
 
 
 def test_a_typo_or_a_prefix_in_a_name_still_finds_the_member(member):
