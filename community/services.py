@@ -192,13 +192,16 @@ def profile_update(
 
     ``values`` holds already-validated fields among ``PROFILE_FIELDS``; ``photo`` is an
     already re-encoded image (see ``community.photos``). Side effects: writes the new photo
-    file; the replaced or removed photo file is deleted after commit.
+    file; the replaced or removed photo file is deleted after commit. A topic moved into or out
+    of digests starts or ends its digest chain (see ``_digest_cursors_follow``).
     """
     old_photo_name = member.photo.name if member.photo else ""
     with transaction.atomic():
+        cursors = _digest_cursors_follow(member, values, timezone.now())
         changed = [name for name in PROFILE_FIELDS if name in values]
         for name in changed:
             setattr(member, name, values[name])
+        changed += cursors
         if member.organisation_id:
             member.organisation_other = ""
             if "organisation_other" not in changed:
