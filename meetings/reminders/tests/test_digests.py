@@ -272,3 +272,21 @@ def test_never_and_immediate_members_get_no_digest():
 
     assert services.digests_dispatch(now=paris(2027, 5, 10, 8, 5)) == 0
     assert Delivery.objects.count() == 0
+
+
+def test_publishing_a_meeting_mails_only_members_who_want_new_meetings_right_away(
+    django_capture_on_commit_callbacks,
+):
+    from community.tests.factories import facilitator
+    from meetings.services import meeting_publish
+
+    right_away = UserFactory(meeting_news_frequency="immediate", preferred_language="pt")
+    UserFactory(meeting_news_frequency="weekly")
+    UserFactory()  # the default: never, as before digests existed
+    draft = MeetingFactory(state="draft", title="Autumn meeting")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_publish(meeting=draft, by=facilitator())
+
+    assert [m.to for m in mail.outbox] == [[right_away.email]]
+    assert "/going/" in mail.outbox[0].body and mail.outbox[0].body.startswith("Olá")
