@@ -7,7 +7,6 @@ by Message-ID and recipient, so the tests count what members would really receiv
 
 import threading
 import time
-import zoneinfo
 from collections import Counter
 from datetime import timedelta
 
@@ -15,16 +14,12 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from community.tests.factories import UserFactory
 from config.celery import app
 from meetings.enums import RSVPResponse
-from meetings.reminders import periods, services
+from meetings.reminders import services
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
 from meetings.reminders.models import Delivery, ReminderSettings
-from meetings.reminders.tasks import dispatch_reminders
 from meetings.services import meeting_cancel, meeting_reschedule
-from themes.models import Theme
-from themes.tests.factories import ThemeFactory
 
 from .factories import MeetingFactory, RSVPFactory
 from .processes import WORKER_SETTINGS, SmtpServer, WorkerProcess, purge_queues
@@ -225,40 +220,3 @@ def test_with_a_slow_server_no_reminder_is_accepted_after_the_start(mail_server)
     sent_to = set(rows.filter(status=DeliveryStatus.SENT).values_list("member__email", flat=True))
     assert sent_to == {entry["to"] for entry in accepted}
     assert sent_to < {member.email for member in members}
-
-
-def test_digests_through_the_worker_one_per_member_per_period_none_when_nothing_new(mail_server):
-    """Two dispatchers at once, then beat's tick run by the worker: each member with news gets one
-    digest for the period that ended last, members with nothing new get none."""
-    utc = zoneinfo.ZoneInfo("UTC")
-    end = periods.latest_boundary(frequency="weekly", now=timezone.now(), zone=utc)
-    start = periods.previous_boundary(frequency="weekly", boundary=end, zone=utc)
-    with_news = [UserFactory(theme_updates_frequency="weekly", theme_updates_digested_until=start) for _ in range(6)]
-    nothing_new = [UserFactory(guide_updates_frequency="weekly", guide_updates_digested_until=start) for _ in range(2)]
-    theme = ThemeFactory(title="Gamified speed networking")
-    Theme.objects.filter(pk=theme.pk).update(created_at=end - timedelta(hours=1))
-    barrier = threading.Barrier(2)
-
-    def dispatch():
-        barrier.wait()
-        try:
-            services.digests_dispatch()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=dispatch) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    accepted = mail_server.settle(count=6)
-    dispatch_reminders.delay()  # beat's next tick, in the worker: nothing more is due
-    accepted = mail_server.settle(count=6, quiet=1.5)
-
-    assert mail_server.per_recipient() == Counter({member.email: 1 for member in with_news})
-    assert len({entry["message_id"] for entry in accepted}) == 6
-    digests = Delivery.objects.filter(kind=DeliveryKind.WEEKLY_DIGEST)
-    assert sorted(digests.values_list("member_id", "status", "period_end")) == sorted(
-        [(m.pk, DeliveryStatus.SENT, end) for m in with_news]
-        + [(m.pk, DeliveryStatus.SKIPPED, end) for m in nothing_new]
-    )

@@ -15,10 +15,9 @@ from guide.tests.factories import ContributionFactory
 from meetings.reminders import periods, services
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
 from meetings.reminders.models import Delivery
+from meetings.reminders.tests.factories import MeetingFactory
 from themes.models import Question, Theme
 from themes.tests.factories import QuestionFactory, ThemeFactory
-
-from .factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
