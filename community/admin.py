@@ -94,8 +94,9 @@ class UserAdmin(RulesAdminMixin, BaseUserAdmin):
                     "time_zone",
                     "notify_reminders",
                     "notify_meeting_changes",
-                    "notify_theme_updates",
-                    "notify_guide_updates",
+                    "theme_updates_frequency",
+                    "guide_updates_frequency",
+                    "meeting_news_frequency",
                 )
             },
         ),

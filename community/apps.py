@@ -7,4 +7,4 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from . import security, signals  # noqa: F401 - connects the listeners
+        from . import security, signals, visits  # noqa: F401 - connects the listeners

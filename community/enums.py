@@ -14,7 +14,22 @@ class NotificationKind(models.TextChoices):
     MEETING_CHANGES = "meeting_changes", _("Meeting changes and cancellations")
     THEME_UPDATES = "theme_updates", _("Updates on themes I follow")
     GUIDE_UPDATES = "guide_updates", _("Review updates on my guide contributions")
+    MEETING_NEWS = "meeting_news", _("New meetings")
     ACCOUNT = "account", _("Account and approval messages")
+
+
+class NotificationFrequency(models.TextChoices):
+    """How often a member hears of theme and guide updates and of new meetings."""
+
+    IMMEDIATE = "immediate", _("Right away")
+    WEEKLY = "weekly", _("In a weekly digest")
+    MONTHLY = "monthly", _("In a monthly digest")
+    NEVER = "never", _("Never")
+
+
+# What a digest can gather, each with its own frequency (see ``User.frequency``).
+DIGEST_TOPICS = (NotificationKind.THEME_UPDATES, NotificationKind.GUIDE_UPDATES, NotificationKind.MEETING_NEWS)
+DIGEST_FREQUENCIES = (NotificationFrequency.WEEKLY, NotificationFrequency.MONTHLY)
 
 
 FACILITATORS_GROUP = "Facilitators"

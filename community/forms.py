@@ -70,8 +70,14 @@ class ProfileForm(forms.ModelForm):
             "preferred_language": _("Language of the site and of emails"),
             "notify_reminders": _("Reminders before meetings"),
             "notify_meeting_changes": _("Changes to meetings I answered and cancellations"),
-            "notify_theme_updates": _("Updates on themes I proposed, support or present"),
-            "notify_guide_updates": _("Review updates on my guide contributions"),
+            "theme_updates_frequency": _(
+                "Theme updates: changes to themes I proposed, support or present; new themes looking for "
+                "presenters and new questions (in a digest)"
+            ),
+            "guide_updates_frequency": _(
+                "Guide updates: reviews of my contributions; newly published guide entries (in a digest)"
+            ),
+            "meeting_news_frequency": _("New meetings, and minutes published (in a digest)"),
         }
         help_texts = {
             "bio": _(

@@ -62,8 +62,9 @@ def export_personal_data(user) -> dict:
             "notifications": {
                 "reminders": user.notify_reminders,
                 "meeting_changes": user.notify_meeting_changes,
-                "theme_updates": user.notify_theme_updates,
-                "guide_updates": user.notify_guide_updates,
+                "theme_updates": user.theme_updates_frequency,
+                "guide_updates": user.guide_updates_frequency,
+                "meeting_news": user.meeting_news_frequency,
             },
         },
         "profile": {

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from taggit.managers import TaggableManager
 
-from .enums import AuditKind, MemberState, NotificationKind
+from .enums import DIGEST_TOPICS, AuditKind, MemberState, NotificationFrequency, NotificationKind
 from .languages import LANGUAGES, language_name
 
 # Where member photos are stored (in the storage, under unguessable names).
@@ -149,8 +149,33 @@ class User(AbstractUser):
 
     notify_reminders = models.BooleanField(_("meeting reminders"), default=True)
     notify_meeting_changes = models.BooleanField(_("meeting changes and cancellations"), default=True)
-    notify_theme_updates = models.BooleanField(_("updates on themes I follow"), default=True)
-    notify_guide_updates = models.BooleanField(_("review updates on my guide contributions"), default=True)
+    # Theme and guide updates and new meetings: right away, gathered in a digest, or never. The
+    # defaults keep what members received before digests existed (no mail announced new meetings).
+    theme_updates_frequency = models.CharField(
+        _("updates on themes I follow"),
+        max_length=16,
+        choices=NotificationFrequency.choices,
+        default=NotificationFrequency.IMMEDIATE,
+    )
+    guide_updates_frequency = models.CharField(
+        _("guide updates"),
+        max_length=16,
+        choices=NotificationFrequency.choices,
+        default=NotificationFrequency.IMMEDIATE,
+    )
+    meeting_news_frequency = models.CharField(
+        _("new meetings"), max_length=16, choices=NotificationFrequency.choices, default=NotificationFrequency.NEVER
+    )
+    # Per topic, the end of the last digest window (or the moment the topic went into digests):
+    # the next digest starts exactly there, whenever beat runs (see ``meetings.reminders.periods``).
+    theme_updates_digested_until = models.DateTimeField(null=True, blank=True, editable=False)
+    guide_updates_digested_until = models.DateTimeField(null=True, blank=True, editable=False)
+    meeting_news_digested_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # The dashboard's "since your last visit": the member's last request (rewritten at most every
+    # few minutes, see ``community.visits``) and where the current visit's summary starts.
+    last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    previous_visit_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     # What the directory shows of the member, kept current by the database on every write
     # (centre, expertise and privacy choices included); empty while not listed.
@@ -202,14 +227,21 @@ class User(AbstractUser):
         return str(self.organisation) if self.organisation_id else self.organisation_other
 
     def wants(self, kind: str) -> bool:
-        """Whether this member accepts notifications of that kind."""
+        """Whether this member accepts immediate notifications of that kind (not gathered in a digest)."""
+        if kind in DIGEST_TOPICS:
+            return self.frequency(kind) == NotificationFrequency.IMMEDIATE
         field = {
             NotificationKind.REMINDERS: "notify_reminders",
             NotificationKind.MEETING_CHANGES: "notify_meeting_changes",
-            NotificationKind.THEME_UPDATES: "notify_theme_updates",
-            NotificationKind.GUIDE_UPDATES: "notify_guide_updates",
         }.get(kind)
         return True if field is None else getattr(self, field)
+
+    def frequency(self, topic: str) -> str:
+        """How often the member hears of a digest topic (``DIGEST_TOPICS``)."""
+        return getattr(self, f"{topic}_frequency")
+
+    def digested_until(self, topic: str):
+        return getattr(self, f"{topic}_digested_until")
 
 
 class Organisation(models.Model):

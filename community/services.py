@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, slots
-from .enums import AuditKind, MemberState
+from .enums import DIGEST_FREQUENCIES, DIGEST_TOPICS, AuditKind, MemberState
 from .models import MemberLanguage, Organisation
 
 # Paths under /members/ that a username must not shadow.
@@ -153,9 +153,30 @@ PROFILE_FIELDS = (
     "time_zone",
     "notify_reminders",
     "notify_meeting_changes",
-    "notify_theme_updates",
-    "notify_guide_updates",
+    "theme_updates_frequency",
+    "guide_updates_frequency",
+    "meeting_news_frequency",
 )
+
+
+def _digest_cursors_follow(member, values: dict, now) -> list[str]:
+    """Start or end a topic's digest chain when its frequency goes into or out of digests.
+
+    A topic that starts being gathered begins its first window now (nothing from before is
+    gathered); weekly to monthly (or back) keeps the chain, so the next digest starts exactly
+    where the last one ended. Returns the fields changed.
+    """
+    changed = []
+    for topic in DIGEST_TOPICS:
+        name = f"{topic}_frequency"
+        if name not in values:
+            continue
+        was, becomes = member.frequency(topic) in DIGEST_FREQUENCIES, values[name] in DIGEST_FREQUENCIES
+        if was == becomes:
+            continue
+        setattr(member, f"{topic}_digested_until", now if becomes else None)
+        changed.append(f"{topic}_digested_until")
+    return changed
 
 
 def profile_update(
@@ -171,13 +192,16 @@ def profile_update(
 
     ``values`` holds already-validated fields among ``PROFILE_FIELDS``; ``photo`` is an
     already re-encoded image (see ``community.photos``). Side effects: writes the new photo
-    file; the replaced or removed photo file is deleted after commit.
+    file; the replaced or removed photo file is deleted after commit. A topic moved into or out
+    of digests starts or ends its digest chain (see ``_digest_cursors_follow``).
     """
     old_photo_name = member.photo.name if member.photo else ""
     with transaction.atomic():
+        cursors = _digest_cursors_follow(member, values, timezone.now())
         changed = [name for name in PROFILE_FIELDS if name in values]
         for name in changed:
             setattr(member, name, values[name])
+        changed += cursors
         if member.organisation_id:
             member.organisation_other = ""
             if "organisation_other" not in changed:

@@ -31,6 +31,24 @@ def dashboard_panels(user) -> list[dict]:
     return panels
 
 
+def digest_sections(member, windows) -> list[dict]:
+    """Guide entries published in the window of the ``guide_updates`` topic."""
+    window = windows.get("guide_updates")
+    if window is None:
+        return []
+    entries = selectors.published_between(start=window[0], end=window[1])
+    return [
+        {
+            "topic": "guide_updates",
+            "title": _("Published in the guide"),
+            "items": [
+                {"title": entry.title, "path": entry.get_absolute_url(), "note": entry.chapter.title}
+                for entry in entries
+            ],
+        }
+    ]
+
+
 def _latest_panel() -> str:
     """The latest published entries, the same for every member: rendered once per guide version
     and language (a publish bumps the version, so no one sees the list before it)."""

@@ -322,3 +322,13 @@ def meetings_found(query: str) -> list:
 def resources_found(query: str) -> list:
     """A few resources whose title, or their meeting's title, holds every word of ``query``."""
     return list(filter_by_words(source_resources(), query, "title", "meeting__title")[:SOURCES_FOUND])
+
+
+def published_between(*, start, end, limit: int = 10) -> list[Contribution]:
+    """Entries published in ``[start, end)``, oldest first (digests and the dashboard's summary)."""
+    return list(
+        Contribution.objects.published()
+        .filter(published_at__gte=start, published_at__lt=end)
+        .select_related("chapter")
+        .order_by("published_at", "pk")[:limit]
+    )

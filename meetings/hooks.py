@@ -24,6 +24,26 @@ def dashboard_panels(user) -> list[dict]:
     ]
 
 
+def digest_sections(member, windows) -> list[dict]:
+    """New meetings and minutes published in the window of the ``meeting_news`` topic."""
+    window = windows.get("meeting_news")
+    if window is None:
+        return []
+    published, minutes = selectors.meeting_news_between(start=window[0], end=window[1])
+    return [
+        {
+            "topic": "meeting_news",
+            "title": _("New meetings"),
+            "items": [{"title": m.title, "path": m.get_absolute_url(), "when": m.starts_at} for m in published],
+        },
+        {
+            "topic": "meeting_news",
+            "title": _("Minutes published"),
+            "items": [{"title": m.title, "path": m.get_absolute_url() + "", "when": m.starts_at} for m in minutes],
+        },
+    ]
+
+
 def profile_sections(member, viewer) -> list[dict]:
     attended = list(selectors.meetings_attended(member).only("pk", "title", "starts_at")[:50])
     section = {

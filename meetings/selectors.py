@@ -15,6 +15,9 @@ from community.rules import is_facilitator
 from .enums import MeetingState, RSVPResponse
 from .models import RSVP, AgendaItem, Attendance, Meeting, Minutes, Resource
 
+# The most items one section of a digest (or of the dashboard's summary) lists.
+DIGEST_ITEMS = 10
+
 
 def visible_meetings(user: User) -> QuerySet[Meeting]:
     """Meetings the user may see: drafts only for facilitators."""
@@ -306,3 +309,23 @@ def attendance_choices(meeting: Meeting) -> tuple[QuerySet[User], set[int]]:
         .order_by("display_name", "pk")
     )
     return members, (recorded or going)
+
+
+def meeting_news_between(*, start: datetime, end: datetime) -> tuple[list[Meeting], list[Meeting]]:
+    """Meetings published, and meetings whose minutes were published, in ``[start, end)``; one query.
+
+    A meeting cancelled since is left out of the new meetings (its minutes never come).
+    """
+    rows = list(
+        Meeting.objects.filter(
+            Q(state=MeetingState.PUBLISHED, published_at__gte=start, published_at__lt=end)
+            | Q(minutes_published_at__gte=start, minutes_published_at__lt=end)
+        )
+        .only("pk", "title", "starts_at", "state", "published_at", "minutes_published_at")
+        .order_by("starts_at", "pk")[: 2 * DIGEST_ITEMS]
+    )
+    published = [
+        m for m in rows if m.state == MeetingState.PUBLISHED and m.published_at and start <= m.published_at < end
+    ]
+    minutes = [m for m in rows if m.minutes_published_at and start <= m.minutes_published_at < end]
+    return published[:DIGEST_ITEMS], minutes[:DIGEST_ITEMS]

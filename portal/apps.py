@@ -14,6 +14,7 @@ class PortalConfig(AppConfig):
     def ready(self):
         from community import slots as community_slots
         from meetings import slots as meetings_slots
+        from meetings.reminders import slots as reminders_slots
 
         from . import composition
 
@@ -23,3 +24,4 @@ class PortalConfig(AppConfig):
             erase_of=composition.erase_personal_data,
         )
         meetings_slots.fill(meeting_sections_of=composition.meeting_sections)
+        reminders_slots.fill(digest_sections_of=composition.digest_sections)

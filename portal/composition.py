@@ -9,6 +9,9 @@ Each contribution is a plain function of the contributing app (mostly in ``<app>
 - dashboard panels ``(user) -> list[dict]``: each dict has ``template`` and its context;
 - profile sections ``(member, viewer) -> list[dict]``: same shape, for a member's profile page;
 - meeting sections ``(meeting, viewer) -> list[dict]``: same shape, for a meeting's page;
+- digest sections ``(member, windows) -> list[dict]``: each dict has ``topic``, ``title`` and
+  ``items`` (``title``, ``path``, optional ``when`` and ``note``), for the topics in ``windows``
+  (``{topic: (start, end)}``); a digest and the dashboard's "since your last visit" share them;
 - search providers ``(query, user) -> list[dict]``: results with ``kind``, ``title``, ``url``, ``excerpt``;
 - personal-data exports ``(user) -> dict``: JSON-serialisable parts of the member's export;
 - personal-data erasers ``member_data_erase(*, member)``: run before an account is deleted;
@@ -16,7 +19,8 @@ Each contribution is a plain function of the contributing app (mostly in ``<app>
 
 ``community`` and ``meetings`` cannot import the apps built on them: ``PortalConfig.ready``
 hands them the composed profile, export, erase and meeting-section functions (see
-``community.slots`` and ``meetings.slots``).
+``community.slots`` and ``meetings.slots``); reminders get the digest sections the same way
+(``meetings.reminders.slots``).
 """
 
 from community import hooks as community_parts
@@ -51,6 +55,12 @@ MEETING_SECTIONS = (
     reminders_parts.meeting_sections,
     themes_parts.meeting_sections,
     guide_parts.meeting_sections,
+)
+
+DIGEST_SECTIONS = (
+    meetings_parts.digest_sections,
+    themes_parts.digest_sections,
+    guide_parts.digest_sections,
 )
 
 SEARCH_PROVIDERS = (
@@ -105,6 +115,11 @@ def profile_sections(member, viewer) -> list[dict]:
 def meeting_sections(meeting, viewer) -> list[dict]:
     """The blocks other apps add to a meeting's page."""
     return _chain(MEETING_SECTIONS, meeting, viewer)
+
+
+def digest_sections(member, windows) -> list[dict]:
+    """What happened in each topic's window, for a digest or the dashboard, in the order above."""
+    return _chain(DIGEST_SECTIONS, member, windows)
 
 
 def search(query: str, user) -> list[dict]:

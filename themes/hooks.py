@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from community.rules import is_facilitator, is_member
@@ -17,6 +18,34 @@ def dashboard_panels(user) -> list[dict]:
             "template": "themes/includes/_dashboard_panel.html",
             "themes": selectors.themes_looking_for_presenters(user=user),
         }
+    ]
+
+
+def digest_sections(member, windows) -> list[dict]:
+    """Themes looking for presenters and new questions on followed themes, in the ``theme_updates`` window."""
+    window = windows.get("theme_updates")
+    if window is None:
+        return []
+    looking, asked = selectors.theme_news_between(member=member, start=window[0], end=window[1])
+    return [
+        {
+            "topic": "theme_updates",
+            "title": gettext("Themes looking for presenters"),
+            "items": [{"title": theme.title, "path": reverse("themes:detail", args=[theme.pk])} for theme in looking],
+        },
+        {
+            "topic": "theme_updates",
+            "title": gettext("New questions on themes you follow"),
+            "items": [
+                {
+                    "title": theme.title,
+                    "path": reverse("themes:detail", args=[theme.pk]) + "#questions",
+                    "note": ngettext("%(count)d new question", "%(count)d new questions", theme.new_questions)
+                    % {"count": theme.new_questions},
+                }
+                for theme in asked
+            ],
+        },
     ]
 
 

@@ -252,3 +252,33 @@ def member_themes(*, member) -> dict:
         .distinct()
     )
     return {"proposed": proposed, "presented": presented}
+
+
+def followed_by(member) -> Q:
+    """Themes the member follows: proposed, shown interest in, or presents (a filter on ``Theme``)."""
+    presents = PresenterRole.objects.filter(theme=OuterRef("pk"), member=member, status__in=PRESENTING_STATUSES)
+    interested = ThemeInterest.objects.filter(theme=OuterRef("pk"), member=member)
+    return Q(proposer=member) | Exists(interested) | Exists(presents)
+
+
+def theme_news_between(*, member, start, end, limit: int = 10) -> tuple[list[Theme], list[Theme]]:
+    """For digests and the dashboard's summary, in two queries: themes proposed in ``[start, end)``
+    that still look for presenters (not the member's own), and the themes the member follows that
+    received questions from others in that window, with ``new_questions`` counted."""
+    looking = list(
+        Theme.objects.filter(
+            created_at__gte=start, created_at__lt=end, state__in=OPEN_STATES, presenter_count__lt=MAX_PRESENTERS
+        )
+        .exclude(proposer=member)
+        .only("pk", "title", "presenter_count")
+        .order_by("created_at", "pk")[:limit]
+    )
+    window = Q(questions__created_at__gte=start, questions__created_at__lt=end, questions__hidden_at__isnull=True)
+    asked = list(
+        Theme.objects.filter(followed_by(member))
+        .annotate(new_questions=Count("questions", filter=window & ~Q(questions__author=member)))
+        .filter(new_questions__gt=0)
+        .only("pk", "title")
+        .order_by("-new_questions", "pk")[:limit]
+    )
+    return looking, asked

@@ -44,8 +44,9 @@ def _form_data(**overrides) -> dict:
         "time_zone": "Europe/Lisbon",
         "notify_reminders": "on",
         "notify_meeting_changes": "on",
-        "notify_theme_updates": "",
-        "notify_guide_updates": "on",
+        "theme_updates_frequency": "never",
+        "guide_updates_frequency": "immediate",
+        "meeting_news_frequency": "weekly",
     } | overrides
 
 
@@ -82,7 +83,11 @@ def test_member_saves_profile_privacy_and_preferences(member_client, member):
     assert sorted(member.languages_spoken.values_list("code", flat=True)) == ["en", "pt"]
     assert sorted(member.expertise.names()) == ["Employer engagement", "GDPR"]
     assert (member.show_email, member.show_photo, member.listed_in_directory) == (True, True, True)
-    assert (member.time_zone, member.notify_theme_updates, member.notify_reminders) == ("Europe/Lisbon", False, True)
+    assert (member.time_zone, member.theme_updates_frequency, member.notify_reminders) == (
+        "Europe/Lisbon",
+        "never",
+        True,
+    )
 
 
 def test_expertise_is_split_on_commas_only_and_deduplicated(member_client, member):

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "community.security.IdleSessionMiddleware",
+    # After the idle check: a session signed out for inactivity does not count as a visit.
+    "community.visits.VisitClockMiddleware",
     "community.security.RequireTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]

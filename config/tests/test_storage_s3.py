@@ -139,8 +139,9 @@ def _profile_form(**overrides) -> dict:
         "time_zone": "Europe/Lisbon",
         "notify_reminders": "on",
         "notify_meeting_changes": "on",
-        "notify_theme_updates": "on",
-        "notify_guide_updates": "on",
+        "theme_updates_frequency": "immediate",
+        "guide_updates_frequency": "immediate",
+        "meeting_news_frequency": "never",
     } | overrides
 
 

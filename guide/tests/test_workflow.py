@@ -106,7 +106,7 @@ def test_author_is_told_in_their_language_with_the_editors_comment(editor, djang
 
 
 def test_author_who_opted_out_gets_no_email(editor, django_capture_on_commit_callbacks):
-    author = UserFactory(notify_guide_updates=False)
+    author = UserFactory(guide_updates_frequency="never")
     contribution = ContributionFactory(state=S.ACCEPTED, author=author)
     with django_capture_on_commit_callbacks(execute=True):
         contribution_transition(contribution=contribution, to=S.PUBLISHED, by=editor)

@@ -16,6 +16,7 @@ class DeliveryAdmin(RulesModelAdmin):
         "offset_minutes",
         "version",
         "starts_at",
+        "period_start",
         "status",
         "attempts",
         "sent_at",

@@ -6,6 +6,8 @@ class DeliveryKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")
     RESCHEDULED = "rescheduled", _("Notice of a new date")
     CANCELLED = "cancelled", _("Notice of cancellation")
+    WEEKLY_DIGEST = "digest_weekly", _("Weekly digest")
+    MONTHLY_DIGEST = "digest_monthly", _("Monthly digest")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -20,3 +22,7 @@ class DeliveryStatus(models.TextChoices):
 
 # A delivery in one of these states may still be sent.
 OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)
+
+# Digests are about a member and a period, not a meeting.
+DIGEST_KINDS = (DeliveryKind.WEEKLY_DIGEST, DeliveryKind.MONTHLY_DIGEST)
+NOTICE_KINDS = (DeliveryKind.RESCHEDULED, DeliveryKind.CANCELLED)

@@ -20,13 +20,14 @@ def meeting_sections(meeting, viewer) -> list[dict]:
 
 
 def export_personal_data(user) -> dict:
-    """The meeting emails addressed to the member: which, when, and what became of them."""
+    """The meeting emails and digests addressed to the member: which, when, and what became of them."""
     deliveries = user.meeting_deliveries.select_related("meeting").order_by("created_at", "pk")
     return {
         "meeting_emails": [
             {
-                "meeting": delivery.meeting.title,
+                "meeting": delivery.meeting.title if delivery.meeting_id else None,
                 "meeting_id": delivery.meeting_id,
+                "period_start": delivery.period_start.isoformat() if delivery.period_start else None,
                 "kind": delivery.kind,
                 "minutes_before_start": delivery.offset_minutes if delivery.kind == "reminder" else None,
                 "status": delivery.status,

@@ -2,7 +2,7 @@
 
 from meetings.enums import MeetingState
 
-from .services import change_notice_enqueue, schedule_version_record
+from .services import change_notice_enqueue, meeting_announcement_enqueue, schedule_version_record
 
 
 def notice_rescheduled(sender, *, meeting, **kwargs) -> None:
@@ -17,3 +17,8 @@ def notice_cancelled(sender, *, meeting, previous_state, **kwargs) -> None:
     """Members are told of a cancellation once it commits, if they had seen the meeting."""
     if previous_state == MeetingState.PUBLISHED:
         change_notice_enqueue(meeting=meeting, change="cancelled")
+
+
+def announce_published(sender, *, meeting, **kwargs) -> None:
+    """Members who want new meetings right away hear of it once the publication commits."""
+    meeting_announcement_enqueue(meeting=meeting)

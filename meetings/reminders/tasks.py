@@ -10,6 +10,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.conf import settings
 
+from meetings.enums import MeetingState
 from meetings.models import Meeting
 
 from . import services
@@ -41,6 +42,16 @@ def queue_change_notice(*, meeting_id: int, change: str) -> None:
     send_meeting_change_notice.apply_async(kwargs={"meeting_id": meeting_id, "change": change}, **_limits())
 
 
+def queue_digests_send() -> None:
+    """Queue one task sending the open digests (call it after commit)."""
+    send_digests.apply_async(**_limits())
+
+
+def queue_meeting_announcement(*, meeting_id: int) -> None:
+    """Queue the email announcing a newly published meeting (call it after commit)."""
+    announce_meeting.apply_async(kwargs={"meeting_id": meeting_id}, **_limits())
+
+
 def _send(meeting_id: int) -> None:
     result = services.deliveries_send(meeting_id=meeting_id, time_budget=settings.REMINDER_SEND_TIME_BUDGET)
     if result.stopped in services.OUT_OF_TIME:
@@ -50,8 +61,24 @@ def _send(meeting_id: int) -> None:
 
 @shared_task
 def dispatch_reminders() -> None:
-    """Beat, every few minutes: create the due reminder rows and hand out the sending."""
+    """Beat, every few minutes: create the due reminder and digest rows and hand out the sending."""
     services.reminders_dispatch()
+    services.digests_dispatch()
+
+
+@shared_task(**RETRY_ON_MAIL_ERRORS)
+def send_digests() -> None:
+    """Send the open digests, batch by batch (several may run side by side)."""
+    services.digests_send()
+
+
+@shared_task(**RETRY_ON_MAIL_ERRORS)
+def announce_meeting(*, meeting_id: int) -> int:
+    """Tell the members who want new meetings right away that a meeting was published."""
+    meeting = Meeting.objects.filter(pk=meeting_id, state=MeetingState.PUBLISHED).first()
+    if meeting is None:
+        return 0
+    return services.meeting_announce(meeting=meeting)
 
 
 @shared_task(**RETRY_ON_MAIL_ERRORS)

@@ -73,7 +73,7 @@ def test_a_french_speaking_member_reads_it_in_french_in_their_zone(cast, django_
 
 
 def test_opted_out_and_unapproved_members_get_nothing(cast, django_capture_on_commit_callbacks):
-    quiet = UserFactory(email="quiet@example.org", notify_theme_updates=False)
+    quiet = UserFactory(email="quiet@example.org", theme_updates_frequency="never")
     gone = UserFactory(email="gone@example.org")
     for person in (quiet, gone):
         services.theme_set_interest(theme=cast, member=person, interested=True)

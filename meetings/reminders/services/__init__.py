@@ -16,9 +16,13 @@ The flow, and why each step is safe to repeat:
    reminders and notice), the rows of the old one are superseded, a cancellation closes the
    reminders, a reminder past its grace window is skipped, nothing begins too close to the start.
 
+Digests (``digests``) use the same rows, one per member per frequency and period, and the same
+claim and per-message bookkeeping.
+
 The package re-exports every public name (``from meetings.reminders import services``).
 """
 
+from .digests import digest_content, digest_row_create, digests_dispatch, digests_send
 from .dispatch import DispatchResult, reminders_dispatch
 from .links import rsvp_from_link
 from .rows import (
@@ -29,6 +33,8 @@ from .rows import (
     change_notice_create,
     change_notice_enqueue,
     delivery_message_id,
+    meeting_announce,
+    meeting_announcement_enqueue,
     reminder_offsets,
     reminder_settings_update,
     schedule_version,
@@ -51,6 +57,12 @@ __all__ = [
     "deliveries_claim",
     "deliveries_send",
     "delivery_message_id",
+    "digest_content",
+    "digest_row_create",
+    "digests_dispatch",
+    "digests_send",
+    "meeting_announce",
+    "meeting_announcement_enqueue",
     "reminder_offsets",
     "reminder_settings_update",
     "reminders_dispatch",

@@ -64,7 +64,9 @@ def reminders_dispatch(*, now: datetime | None = None) -> DispatchResult:
                 result.created += _reminder_rows_create(meeting=meeting, offset=offset)
 
     with_open_rows = set(
-        Delivery.objects.filter(status__in=OPEN_STATUSES).values_list("meeting_id", flat=True).distinct()
+        Delivery.objects.filter(status__in=OPEN_STATUSES, meeting__isnull=False)
+        .values_list("meeting_id", flat=True)
+        .distinct()
     )
     known = {meeting.pk: meeting for meeting in upcoming}
     others = with_open_rows - known.keys()

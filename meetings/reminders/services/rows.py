@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -247,3 +248,42 @@ def change_notice_enqueue(*, meeting: Meeting, change: str) -> None:
 
 def _meetings_with_settings():
     return Meeting.objects.select_related("reminder_settings")
+
+
+def meeting_announcement_enqueue(*, meeting: Meeting) -> None:
+    """Queue the announcement of a published meeting once the current transaction commits."""
+    from ..tasks import queue_meeting_announcement
+
+    transaction.on_commit(partial(queue_meeting_announcement, meeting_id=meeting.pk))
+
+
+def meeting_announce(*, meeting: Meeting) -> int:
+    """Email the meeting, with its one-click answers, to the members who want new meetings right away.
+
+    Members who gather new meetings in a digest find it there instead (see ``digests``). Returns
+    the number of messages the mail server accepted.
+    """
+    from community.enums import NotificationFrequency, NotificationKind
+    from community.notifications import build_message
+    from meetings.ical import meeting_url
+
+    from ..signing import rsvp_urls
+
+    members = _approved_members().filter(meeting_news_frequency=NotificationFrequency.IMMEDIATE)
+    messages = [
+        build_message(
+            user=member,
+            template="meetings/email/meeting_published",
+            context={
+                "meeting": meeting,
+                "meeting_url": meeting_url(meeting),
+                "rsvp_links": rsvp_urls(meeting_id=meeting.pk, member_id=member.pk),
+            },
+        )
+        for member in members
+        if member.wants(NotificationKind.MEETING_NEWS)
+    ]
+    if not messages:
+        return 0
+    with mail.get_connection() as connection:
+        return connection.send_messages(messages) or 0

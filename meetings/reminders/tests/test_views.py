@@ -205,6 +205,7 @@ def test_export_lists_the_meeting_emails_of_the_member(meeting, member):
             {
                 "meeting": "Summer meeting",
                 "meeting_id": meeting.pk,
+                "period_start": None,
                 "kind": "reminder",
                 "minutes_before_start": 1440,
                 "status": "sent",
