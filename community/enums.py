@@ -15,6 +15,7 @@ class NotificationKind(models.TextChoices):
     THEME_UPDATES = "theme_updates", _("Updates on themes I follow")
     GUIDE_UPDATES = "guide_updates", _("Review updates on my guide contributions")
     MEETING_NEWS = "meeting_news", _("New meetings")
+    GUIDE_REVIEW = "guide_review", _("Contributions sent to the guide editors")
     ACCOUNT = "account", _("Account and approval messages")
 
 

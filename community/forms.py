@@ -5,6 +5,7 @@ from .enums import MemberState
 from .languages import LANGUAGES
 from .models import Organisation, User, canonical_time_zone, time_zone_choices
 from .photos import prepare_photo
+from .rules import is_guide_editor
 from .services import PROFILE_FIELDS
 
 
@@ -70,6 +71,7 @@ class ProfileForm(forms.ModelForm):
             "preferred_language": _("Language of the site and of emails"),
             "notify_reminders": _("Reminders before meetings"),
             "notify_meeting_changes": _("Changes to meetings I answered and cancellations"),
+            "notify_guide_review": _("Guide editors: a contribution submitted or resubmitted for review"),
             "theme_updates_frequency": _(
                 "Theme updates: changes to themes I proposed, support or present; new themes looking for "
                 "presenters and new questions (in a digest)"
@@ -106,6 +108,9 @@ class ProfileForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             self.initial["languages"] = [row.code for row in self.instance.languages_spoken.all()]
             self.initial["expertise"] = ", ".join(sorted(self.instance.expertise.names(), key=str.lower))
+        # Only editors are told of contributions sent for review; anyone else's choice stays as it is.
+        if not (self.instance.pk and is_guide_editor(self.instance)):
+            del self.fields["notify_guide_review"]
         # Alphabetical in the reader's language.
         self.fields["languages"].choices = sorted(LANGUAGES, key=lambda choice: str(choice[1]).lower())
 

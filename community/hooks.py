@@ -62,6 +62,7 @@ def export_personal_data(user) -> dict:
             "notifications": {
                 "reminders": user.notify_reminders,
                 "meeting_changes": user.notify_meeting_changes,
+                "guide_review": user.notify_guide_review,
                 "theme_updates": user.theme_updates_frequency,
                 "guide_updates": user.guide_updates_frequency,
                 "meeting_news": user.meeting_news_frequency,

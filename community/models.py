@@ -149,6 +149,8 @@ class User(AbstractUser):
 
     notify_reminders = models.BooleanField(_("meeting reminders"), default=True)
     notify_meeting_changes = models.BooleanField(_("meeting changes and cancellations"), default=True)
+    # Guide editors only: a contribution submitted or resubmitted for review.
+    notify_guide_review = models.BooleanField(_("contributions sent to the guide editors"), default=True)
     # Theme and guide updates and new meetings: right away, gathered in a digest, or never. The
     # defaults keep what members received before digests existed (no mail announced new meetings).
     theme_updates_frequency = models.CharField(
@@ -233,6 +235,7 @@ class User(AbstractUser):
         field = {
             NotificationKind.REMINDERS: "notify_reminders",
             NotificationKind.MEETING_CHANGES: "notify_meeting_changes",
+            NotificationKind.GUIDE_REVIEW: "notify_guide_review",
         }.get(kind)
         return True if field is None else getattr(self, field)
 

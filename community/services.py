@@ -153,6 +153,7 @@ PROFILE_FIELDS = (
     "time_zone",
     "notify_reminders",
     "notify_meeting_changes",
+    "notify_guide_review",
     "theme_updates_frequency",
     "guide_updates_frequency",
     "meeting_news_frequency",

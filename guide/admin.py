@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, F
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from community.admin_rules import RulesAdminMixin, RulesModelAdmin
 from community.languages import LanguageKeptWhenOmitted
+from community.markdown import render_markdown
 
 from . import services
 from .diff import side_by_side
@@ -252,14 +253,17 @@ class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
                 self.admin_site.admin_view(self.changes_view),
                 name="guide_contribution_changes",
             ),
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="guide_contribution_review",
+            ),
             *super().get_urls(),
         ]
 
-    def changes_view(self, request, pk):
-        """The text now, beside the text as it was at the last review (or any revision chosen)."""
-        contribution = get_object_or_404(Contribution.objects.select_related("chapter"), pk=pk)
-        if not self.has_view_or_change_permission(request, contribution):
-            raise Http404
+    def _review_baseline(self, contribution, chosen: str = ""):
+        """The revisions of the text, the last review's moment and the revision to compare with:
+        the one ``chosen`` (a history id), else the text as it was at the last review, else the first."""
         revisions = list(contribution.history.select_related("history_user").order_by("-history_date", "-history_id"))
         # A review is a verdict; merely starting one changes nothing the editor needs to compare with.
         last_review = (
@@ -269,7 +273,6 @@ class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
             .values_list("at", flat=True)
             .first()
         )
-        chosen = request.GET.get("since", "")
         baseline = None
         if chosen.isdigit():
             baseline = next((r for r in revisions if r.history_id == int(chosen)), None)
@@ -277,6 +280,14 @@ class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
             baseline = next((r for r in revisions if r.history_date <= last_review), None)
         if baseline is None and revisions:
             baseline = revisions[-1]
+        return revisions, last_review, baseline
+
+    def changes_view(self, request, pk):
+        """The text now, beside the text as it was at the last review (or any revision chosen)."""
+        contribution = get_object_or_404(Contribution.objects.select_related("chapter"), pk=pk)
+        if not self.has_view_or_change_permission(request, contribution):
+            raise Http404
+        revisions, last_review, baseline = self._review_baseline(contribution, request.GET.get("since", ""))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Changes to “%(title)s”") % {"title": contribution.title},
@@ -291,6 +302,59 @@ class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
             "media": self.media,
         }
         return TemplateResponse(request, "admin/guide/contribution/changes.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The editor's desk: the entry as readers will see it, what changed since the last review
+        and the review moves with their comment, above the editing form."""
+        contribution = (
+            Contribution.objects.select_related("chapter").filter(pk=object_id).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        extra = dict(extra_context or {})
+        if contribution is not None and self.has_review_permission(request):
+            _revisions, last_review, baseline = self._review_baseline(contribution)
+            rows = side_by_side(baseline.body if baseline else "", contribution.body)
+            extra.update(
+                {
+                    "desk": True,
+                    "preview_html": render_markdown(contribution.body),
+                    "last_review": last_review,
+                    "diff_rows": [row for row in rows if row.tag != "equal"],
+                    "diff_baseline": baseline,
+                    "review_actions": [a for a in services.EDITOR_ACTIONS if contribution.state in a.sources],
+                    "review_form": TransitionCommentForm(),
+                }
+            )
+        return super().change_view(request, object_id, form_url, extra_context=extra)
+
+    def review_view(self, request, pk):
+        """One review move made from the change page, with its comment: the same rules as the
+        list's actions (``contribution_editor_action``)."""
+        if request.method != "POST":
+            raise Http404
+        contribution = get_object_or_404(Contribution, pk=pk)
+        if not self.has_review_permission(request):
+            raise Http404
+        action = next((a for a in services.EDITOR_ACTIONS if a.name == request.POST.get("action")), None)
+        if action is None:
+            raise Http404
+        form = TransitionCommentForm(request.POST)
+        comment = form.cleaned_data["comment"] if form.is_valid() else ""
+        try:
+            services.contribution_editor_action(
+                contribution=contribution, action=action, by=request.user, comment=comment
+            )
+        except services.TransitionError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(
+                request,
+                _("%(action)s: “%(title)s” is now “%(state)s”.")
+                % {"action": action.label, "title": contribution.title, "state": contribution.get_state_display()},
+                messages.SUCCESS,
+            )
+        return redirect("admin:guide_contribution_change", contribution.pk)
 
 
 class ContributionOrderForm(forms.ModelForm):

@@ -26,7 +26,11 @@ def dashboard_panels(user) -> list[dict]:
     ]
     if is_guide_editor(user):
         panels.append(
-            {"template": "guide/includes/_dashboard_review.html", "waiting": selectors.awaiting_review_count()}
+            {
+                "template": "guide/includes/_dashboard_review.html",
+                "waiting": selectors.awaiting_review_count(),
+                "entries": selectors.awaiting_review(),
+            }
         )
     return panels
 

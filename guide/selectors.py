@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import rules
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from community.pickers import filter_by_words
 from meetings.enums import MeetingState
@@ -253,8 +253,20 @@ def contribution_edit_page(*, contribution: Contribution) -> dict:
     return {"contribution": contribution, "editor_steps": steps, "can_submit": contribution.can_submit}
 
 
+AWAITING_REVIEW = (ContributionState.SUBMITTED, ContributionState.IN_REVIEW)
+
+
 def awaiting_review_count() -> int:
-    return Contribution.objects.filter(state__in=[ContributionState.SUBMITTED, ContributionState.IN_REVIEW]).count()
+    return Contribution.objects.filter(state__in=AWAITING_REVIEW).count()
+
+
+def awaiting_review(*, limit: int = 5) -> list[Contribution]:
+    """The first contributions of the editors' queue, those waiting longest first (one query)."""
+    return list(
+        Contribution.objects.filter(state__in=AWAITING_REVIEW)
+        .select_related("author", "chapter")
+        .order_by(F("state_changed_at").asc(nulls_first=True), "pk")[:limit]
+    )
 
 
 def open_contributions_of(*, author, states) -> list[Contribution]:

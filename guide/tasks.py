@@ -57,3 +57,32 @@ def notify_author_of_transition(*, transition_id: int) -> int:
         template="guide/email/transition",
         context={"step": step, "contribution": step.contribution},
     )
+
+
+@shared_task
+def notify_editors_of_submission(*, transition_id: int) -> int:
+    """Tell the guide editors that a contribution was submitted or resubmitted for review."""
+    from community.enums import GUIDE_EDITORS_GROUP
+    from community.models import User
+
+    from .models import ContributionTransition
+
+    step = (
+        ContributionTransition.objects.select_related("contribution__author", "contribution__chapter", "by")
+        .filter(pk=transition_id)
+        .first()
+    )
+    if step is None:
+        return 0
+    editors = (
+        User.objects.filter(groups__name=GUIDE_EDITORS_GROUP, is_active=True)
+        .exclude(pk=step.by_id or 0)
+        .distinct()
+        .order_by("pk")
+    )
+    return send_to_users(
+        users=editors,
+        kind=NotificationKind.GUIDE_REVIEW,
+        template="guide/email/submitted",
+        context={"step": step, "contribution": step.contribution, "resubmitted": step.from_state != "draft"},
+    )

@@ -16,7 +16,7 @@ from community.rules import is_guide_editor, is_member
 from ..cache import guide_changed as guide_fragments_changed
 from ..enums import DELETABLE_STATES, EDITABLE_STATES, Actor, ContributionState, Credit
 from ..models import Chapter, Contribution, ContributionTransition
-from ..tasks import notify_author_of_transition
+from ..tasks import notify_author_of_transition, notify_editors_of_submission
 from .pdf_builds import guide_changed
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,8 @@ def contribution_transition(
 
     Locks the row, checks the move against ``TRANSITIONS`` (state and role), saves the
     state with ``update_fields``, records a ``ContributionTransition`` (who, when, comment)
-    and, for an editor's move, queues an email to the author on commit. Publishing and
+    and, for an editor's move, queues an email to the author on commit; a submission or a
+    resubmission queues one to the guide editors who want it. Publishing and
     rejecting are recorded in the audit trail.
     Raises ``TransitionError`` and changes nothing when the move is not allowed, or when
     ``expected_from`` is given and the current state is not in it (an admin action such as
@@ -153,6 +154,8 @@ def contribution_transition(
             guide_changed()
         if move.actor == Actor.EDITOR and locked.author_id and locked.author_id != getattr(by, "pk", None):
             transaction.on_commit(lambda: notify_author_of_transition.delay(transition_id=step.pk))
+        if to == S.SUBMITTED:
+            transaction.on_commit(lambda: notify_editors_of_submission.delay(transition_id=step.pk))
     # The caller's object reflects the new state too.
     contribution.state = locked.state
     contribution.state_changed_at = locked.state_changed_at
