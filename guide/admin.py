@@ -21,7 +21,7 @@ from . import services
 from .diff import side_by_side
 from .enums import ContributionState
 from .forms import TransitionCommentForm
-from .models import Chapter, ChapterTranslation, Contribution, ContributionTransition
+from .models import Chapter, ChapterTranslation, CoAuthor, Contribution, ContributionTransition
 
 STALE_MESSAGE = _(
     "Another editor changed this entry while you were editing it. Your changes were not saved: "
@@ -82,6 +82,30 @@ class TransitionInline(admin.TabularInline):
         return super().get_queryset(request).select_related("by")
 
 
+class CoAuthorInline(RulesAdminMixin, admin.TabularInline):
+    """Who the author named as co-authors, and their own answer: editors read it, members give it."""
+
+    view_rule = "guide.review"
+    model = CoAuthor
+    extra = 0
+    can_delete = False
+    fields = ("member", "credit", "consented_at", "declined_at", "created_at")
+    readonly_fields = fields
+    verbose_name_plural = _("co-authors (credited once they consent)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member")
+
+
 def _make_action(action: services.EditorAction):
     def run(modeladmin, request, queryset):
         return modeladmin.run_editor_action(request, queryset, action)
@@ -114,7 +138,7 @@ class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = None
     list_per_page = 50
     actions = [_make_action(a) for a in services.EDITOR_ACTIONS]
-    inlines = [TransitionInline]
+    inlines = [CoAuthorInline, TransitionInline]
     raw_id_fields = ("source_theme", "source_meeting", "source_resource")
     readonly_fields = (
         "state",

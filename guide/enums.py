@@ -25,6 +25,14 @@ class Credit(models.TextChoices):
     ANONYMOUS = "anonymous", _("Credit “a member of the network”")
 
 
+class CoAuthorCredit(models.TextChoices):
+    """How a co-author is credited, their own choice (the author's ``Credit`` and one more)."""
+
+    NAME = "name", _("Credit me by name and centre")
+    NAME_ONLY = "name_only", _("Credit me by name only")
+    ANONYMOUS = "anonymous", _("Credit “a member of the network”")
+
+
 class Actor(models.TextChoices):
     """Who may make a move of the review workflow."""
 

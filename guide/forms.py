@@ -4,10 +4,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from community.models import User
 from community.pickers import find_field, search_of, show_only
 
 from . import selectors
-from .enums import Credit
+from .enums import CoAuthorCredit, Credit
 from .models import Contribution
 
 BODY_MAX = 20_000
@@ -51,6 +52,14 @@ class ContributionForm(forms.ModelForm):
         label=_("Find a source"),
         help_text=_("Words of a theme, a meeting or a resource title; press “Find” to list them below."),
     )
+    coauthors = forms.ModelMultipleChoiceField(
+        label=_("Co-authors"),
+        queryset=User.objects.approved().select_related("organisation").order_by("display_name", "pk"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Members who wrote or lived this with you. Each is asked, and credited only if they agree."),
+    )
+    find_coauthors = find_field(label=_("Find a co-author"))
     # Set only when offering a translation; the author cannot change it afterwards.
     translation_of = forms.ModelChoiceField(
         queryset=Contribution.objects.published().filter(translation_of__isnull=True),
@@ -75,7 +84,7 @@ class ContributionForm(forms.ModelForm):
         ]
         widgets = {"body": forms.Textarea(attrs={"rows": 14, "maxlength": BODY_MAX})}
 
-    def __init__(self, *args, submitting: bool = True, **kwargs):
+    def __init__(self, *args, submitting: bool = True, author=None, coauthor_ids=(), by_coauthor=False, **kwargs):
         super().__init__(*args, **kwargs)
         # A draft may wait for the consent; what goes to the editors may not.
         self.fields["licence_consent"].required = submitting
@@ -101,6 +110,17 @@ class ContributionForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
             del self.fields["translation_of"]
+        if by_coauthor:
+            # A co-author changes the text; the author's own choices stay the author's.
+            for name in ("licence_consent", "credit", "centre", "coauthors", "find_coauthors"):
+                del self.fields[name]
+            return
+        if author is not None:
+            self.fields["coauthors"].queryset = self.fields["coauthors"].queryset.exclude(pk=author.pk)
+        if not self.is_bound and coauthor_ids and not self.initial.get("coauthors"):
+            self.initial["coauthors"] = list(coauthor_ids)
+        self.coauthors_query = search_of(self, "find_coauthors")
+        self.coauthors_found = show_only(self, "coauthors", query=self.coauthors_query)
 
     def clean_body(self):
         body = self.cleaned_data["body"]
@@ -120,6 +140,14 @@ class ContributionForm(forms.ModelForm):
         if not title:
             raise forms.ValidationError(_("Give your contribution a title."))
         return title
+
+
+class CoAuthorAnswerForm(forms.Form):
+    """A member named as co-author says whether they agree to be credited, and how."""
+
+    credit = forms.ChoiceField(
+        label=_("Credit"), choices=CoAuthorCredit.choices, widget=forms.RadioSelect, initial=CoAuthorCredit.NAME
+    )
 
 
 class PreviewForm(forms.Form):

@@ -118,7 +118,16 @@ def export_personal_data(user) -> dict:
                 ],
             }
             for c in contributions
-        ]
+        ],
+        "guide_coauthorships": [
+            {
+                "title": row.contribution.title,
+                "credit": row.credit,
+                "consented_at": row.consented_at.isoformat() if row.consented_at else None,
+                "declined_at": row.declined_at.isoformat() if row.declined_at else None,
+            }
+            for row in user.guide_coauthorships.select_related("contribution").order_by("created_at", "pk")
+        ],
     }
 
 

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from community.languages import content_language_field
 
-from .enums import EDITABLE_STATES, RESERVED_SLUGS, ContributionKind, ContributionState, Credit
+from .enums import EDITABLE_STATES, RESERVED_SLUGS, CoAuthorCredit, ContributionKind, ContributionState, Credit
 
 
 def validate_chapter_slug(value: str) -> None:
@@ -226,6 +226,55 @@ class Contribution(models.Model):
     @property
     def is_anonymous(self) -> bool:
         return self.credit == Credit.ANONYMOUS or self.author_id is None
+
+
+class CoAuthor(models.Model):
+    """A member the author names as co-author. Credited only once they consent, the way they
+    chose; a consenting co-author may edit the text while the author may (``guide.rules``)."""
+
+    contribution = models.ForeignKey(
+        Contribution, verbose_name=_("contribution"), on_delete=models.CASCADE, related_name="coauthors"
+    )
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("co-author"),
+        on_delete=models.CASCADE,
+        related_name="guide_coauthorships",
+    )
+    credit = models.CharField(_("credit"), max_length=16, choices=CoAuthorCredit.choices, default=CoAuthorCredit.NAME)
+    consented_at = models.DateTimeField(_("consented at"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined at"), null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("invited at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("co-author")
+        verbose_name_plural = _("co-authors")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "member"], name="one_coauthorship_per_member"),
+            models.CheckConstraint(
+                condition=Q(consented_at__isnull=True) | Q(declined_at__isnull=True),
+                name="coauthor_consents_or_declines",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.contribution}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.consented_at is not None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.credit == CoAuthorCredit.ANONYMOUS
+
+    @property
+    def shows_centre(self) -> bool:
+        return self.credit == CoAuthorCredit.NAME
 
 
 class ContributionTransition(models.Model):

@@ -14,6 +14,17 @@ def is_author(user, contribution) -> bool:
 
 
 @rules.predicate
+def is_coauthor(user, contribution) -> bool:
+    """A co-author who consented (``viewer_is_coauthor`` when the selector set it, else one query)."""
+    if not (contribution and user and user.is_authenticated):
+        return False
+    known = getattr(contribution, "viewer_is_coauthor", None)
+    if known is not None:
+        return known
+    return contribution.coauthors.filter(member=user, consented_at__isnull=False).exists()
+
+
+@rules.predicate
 def is_editable(user, contribution) -> bool:
     return bool(contribution and contribution.state in EDITABLE_STATES)
 
@@ -35,7 +46,7 @@ def _author_move_to(to: str):
 
 
 can_contribute = is_member
-can_edit_contribution = is_member & is_author & is_editable
+can_edit_contribution = is_member & (is_author | is_coauthor) & is_editable
 can_submit_contribution = is_member & is_author & _author_move_to(ContributionState.SUBMITTED)
 can_withdraw_contribution = is_member & is_author & _author_move_to(ContributionState.DRAFT)
 can_delete_draft = is_member & is_author & is_deletable

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 import rules
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from community.pickers import filter_by_words
 from meetings.enums import MeetingState
@@ -15,7 +15,7 @@ from themes.models import Theme
 
 from . import slots
 from .enums import ContributionKind, ContributionState, Credit
-from .models import Chapter, ChapterTranslation, Contribution, ContributionTransition, GuideEdition
+from .models import Chapter, ChapterTranslation, CoAuthor, Contribution, ContributionTransition, GuideEdition
 
 PUBLIC_RELATED = ("chapter", "author", "centre", "source_theme", "source_meeting", "source_resource")
 
@@ -90,6 +90,17 @@ def for_reader(entries, *, language: str) -> list[ReaderEntry]:
     return result
 
 
+def credited_coauthors(prefix: str = "") -> Prefetch:
+    """The co-authors who consented, with what their credit shows (``credited_coauthors``)."""
+    return Prefetch(
+        f"{prefix}coauthors",
+        queryset=CoAuthor.objects.filter(consented_at__isnull=False)
+        .select_related("member__organisation")
+        .order_by("created_at", "pk"),
+        to_attr="credited_coauthors",
+    )
+
+
 def _published_translations() -> Prefetch:
     return Prefetch(
         "translations",
@@ -112,7 +123,7 @@ def chapter_published_entries(*, chapter: Chapter) -> QuerySet[Contribution]:
         Contribution.objects.published()
         .filter(chapter=chapter, translation_of__isnull=True)
         .select_related(*PUBLIC_RELATED)
-        .prefetch_related(_published_translations())
+        .prefetch_related(_published_translations(), credited_coauthors())
         .order_by(_kind_rank(), "order", "pk")
     )
 
@@ -179,7 +190,7 @@ def pdf_entries(*, ids: list[int], language: str) -> list[ReaderEntry]:
         Contribution.objects.published()
         .filter(pk__in=ids)
         .select_related("author", "centre")
-        .prefetch_related(translations)
+        .prefetch_related(translations, credited_coauthors())
         .in_bulk()
     )
     return for_reader([found[pk] for pk in ids if pk in found], language=language)
@@ -238,19 +249,53 @@ def my_contributions_page(*, user, page_number, page_size: int) -> dict:
     page = Paginator(contributions_of(author=user), page_size).get_page(page_number)
     for contribution in page:
         _author_flags(contribution, user)
-    return {"page": page}
+    return {"page": page, "coauthorships": coauthorships_of(member=user)}
 
 
 def own_contribution(*, pk: int, user) -> Contribution:
-    """The member's own contribution with its flags. Raises ``Contribution.DoesNotExist`` for
-    anyone else's, so that the page answers 404."""
-    return _author_flags(Contribution.objects.select_related("chapter").get(pk=pk, author=user), user)
+    """The member's own contribution, or one they co-author with their consent, with its flags.
+    Raises ``Contribution.DoesNotExist`` for anyone else's, so that the page answers 404."""
+    consented = CoAuthor.objects.filter(contribution=OuterRef("pk"), member=user, consented_at__isnull=False)
+    contribution = (
+        Contribution.objects.select_related("chapter", "author")
+        .annotate(viewer_is_coauthor=Exists(consented))
+        .get(Q(author=user) | Q(viewer_is_coauthor=True), pk=pk)
+    )
+    return _author_flags(contribution, user)
 
 
 def contribution_edit_page(*, contribution: Contribution) -> dict:
-    """The edit page: the contribution (from ``own_contribution``) and the editors' comments."""
+    """The edit page: the contribution (from ``own_contribution``), the editors' comments and
+    the co-authors with their answers."""
     steps = contribution.transitions.select_related("by").filter(by_editor=True).exclude(comment="")
-    return {"contribution": contribution, "editor_steps": steps, "can_submit": contribution.can_submit}
+    coauthors = list(contribution.coauthors.select_related("member").order_by("created_at", "pk"))
+    return {
+        "contribution": contribution,
+        "editor_steps": steps,
+        "can_submit": contribution.can_submit,
+        "coauthors": coauthors,
+    }
+
+
+COAUTHORSHIPS_SHOWN = 50
+
+
+def coauthorships_of(*, member) -> list[CoAuthor]:
+    """The contributions this member is named co-author of, newest first, with what they may do."""
+    rows = list(
+        CoAuthor.objects.filter(member=member)
+        .select_related("contribution__chapter", "contribution__author")
+        .order_by("-created_at", "-pk")[:COAUTHORSHIPS_SHOWN]
+    )
+    for row in rows:
+        row.contribution.viewer_is_coauthor = row.is_confirmed
+        row.can_edit = rules.has_perm("guide.edit_contribution", member, row.contribution)
+    return rows
+
+
+def coauthorship_for(*, pk: int, member) -> CoAuthor:
+    """One invitation of this member (``CoAuthor.DoesNotExist`` for anyone else's: a 404)."""
+    return CoAuthor.objects.select_related("contribution__chapter", "contribution__author").get(pk=pk, member=member)
 
 
 AWAITING_REVIEW = (ContributionState.SUBMITTED, ContributionState.IN_REVIEW)

@@ -86,3 +86,22 @@ def notify_editors_of_submission(*, transition_id: int) -> int:
         template="guide/email/submitted",
         context={"step": step, "contribution": step.contribution, "resubmitted": step.from_state != "draft"},
     )
+
+
+@shared_task
+def notify_coauthor_invited(*, coauthor_id: int) -> int:
+    """Ask a member named as co-author whether they agree to be credited, and how."""
+    from .models import CoAuthor
+
+    row = CoAuthor.objects.select_related("member", "contribution__author", "contribution__chapter").filter(
+        pk=coauthor_id
+    )
+    coauthor = row.first()
+    if coauthor is None or coauthor.is_confirmed:
+        return 0
+    return send_to_users(
+        users=[coauthor.member],
+        kind=NotificationKind.GUIDE_UPDATES,
+        template="guide/email/coauthor_invited",
+        context={"coauthor": coauthor, "contribution": coauthor.contribution},
+    )

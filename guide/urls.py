@@ -12,6 +12,7 @@ urlpatterns = [
     path("preview/", views.preview, name="preview"),
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/edit/", views.edit, name="edit"),
+    path("coauthor/<int:pk>/", views.coauthor, name="coauthor"),
     path("mine/<int:pk>/delete/", views.delete, name="delete"),
     path("mine/<int:pk>/<slug:action>/", views.transition, name="transition"),
     path("<slug:slug>/", views.chapter, name="chapter"),

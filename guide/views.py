@@ -19,13 +19,15 @@ from community.markdown import render_markdown
 from community.pickers import finding, posted_initial
 from community.rules import is_member
 
-from . import pdf, selectors, services
+from . import bridge, pdf, selectors, services
 from .cache import cached_fragment, fragment_key, guide_version
 from .enums import ContributionKind, ContributionState
-from .forms import ContributionForm, GuideSearchForm, PreviewForm
-from .models import Chapter, Contribution
+from .forms import CoAuthorAnswerForm, ContributionForm, GuideSearchForm, PreviewForm
+from .models import Chapter, CoAuthor, Contribution
 
 PAGE_SIZE = 30
+# The form's fields sent as lists (ticks), kept when it comes back from a search.
+LISTS = ("coauthors",)
 PDF_FILENAME = "guide-multi-partnership-cooperation.pdf"
 # Seconds after which a reader who found no PDF yet may try again.
 PDF_RETRY_AFTER = 30
@@ -119,11 +121,21 @@ def _source_initial(request) -> dict:
         initial["source_meeting"] = initial["source_theme"].meeting_id
     if "source_theme" in initial:
         initial.setdefault("title", initial["source_theme"].title)
+    meeting = initial.get("source_meeting")
+    start = bridge.starting_point(
+        theme=initial.get("source_theme"),
+        meeting=meeting if request.GET.get("meeting") and not isinstance(meeting, int) else None,
+        author=request.user,
+    )
+    if start["body"]:
+        initial["body"] = start["body"]
+    if start["coauthors"]:
+        initial["coauthors"] = start["coauthors"]
     return initial
 
 
 def _form_fields(form) -> dict:
-    fields = {name: form.cleaned_data[name] for name in services.AUTHOR_FIELDS}
+    fields = {name: form.cleaned_data[name] for name in services.AUTHOR_FIELDS if name in form.cleaned_data}
     if not fields["language"]:
         del fields["language"]  # not given: the author's (new) or unchanged (edit)
     return fields
@@ -168,15 +180,16 @@ def contribute(request):
     """Write a contribution, or translate a published entry (``?translate=<pk>``): save it as a
     draft or submit it for review. Sent with "Find", the form comes back with the sources found."""
     if finding(request):
-        form = ContributionForm(initial=posted_initial(request, ContributionForm))
+        form = ContributionForm(initial=posted_initial(request, ContributionForm, lists=LISTS), author=request.user)
     elif request.method == "POST":
-        form = ContributionForm(request.POST, submitting="submit" in request.POST)
+        form = ContributionForm(request.POST, submitting="submit" in request.POST, author=request.user)
         if form.is_valid():
             try:
                 contribution = services.contribution_create(
                     author=request.user,
                     submit="submit" in request.POST,
                     translation_of=form.cleaned_data["translation_of"],
+                    coauthors=form.cleaned_data["coauthors"],
                     **_form_fields(form),
                 )
             except services.TranslationError as exc:
@@ -193,7 +206,7 @@ def contribute(request):
             "language": content_language_of(request.user),
             **_source_initial(request),
         }
-        form = ContributionForm(initial=initial)
+        form = ContributionForm(initial=initial, author=request.user)
     return render(
         request,
         "guide/contribute.html",
@@ -215,24 +228,39 @@ def _own(request, pk) -> Contribution:
 
 @member_required
 def edit(request, pk):
-    """Change a draft or an entry with changes requested, then save or resubmit it."""
+    """Change a draft or an entry with changes requested, then save or resubmit it. A co-author
+    who consented changes the text only; submitting stays the author's."""
     contribution = _own(request, pk)
     if not contribution.can_edit:
         messages.error(request, _("“%(title)s” can no longer be changed.") % {"title": contribution.title})
         return redirect("guide:mine")
+    is_author = contribution.author_id == request.user.pk
+    page = selectors.contribution_edit_page(contribution=contribution)
+    options = {
+        "author": contribution.author,
+        "by_coauthor": not is_author,
+        "coauthor_ids": [row.member_id for row in page["coauthors"]],
+    }
     if finding(request):
-        form = ContributionForm(initial=posted_initial(request, ContributionForm), instance=contribution)
+        form = ContributionForm(
+            initial=posted_initial(request, ContributionForm, lists=LISTS), instance=contribution, **options
+        )
     elif request.method == "POST":
         submit = "submit" in request.POST and contribution.can_submit
-        form = ContributionForm(request.POST, instance=contribution, submitting=submit)
+        form = ContributionForm(request.POST, instance=contribution, submitting=submit, **options)
         if form.is_valid():
+            fields = _form_fields(form)
+            if is_author:
+                fields["coauthors"] = form.cleaned_data["coauthors"]
+            else:
+                fields = {name: value for name, value in fields.items() if name in services.COAUTHOR_FIELDS}
             try:
                 services.contribution_update(
                     contribution=contribution,
                     by=request.user,
                     version=form.cleaned_data["version"] or 0,
                     submit=submit,
-                    **_form_fields(form),
+                    **fields,
                 )
             except (services.StaleEditError, services.TranslationError) as exc:
                 form.add_error(None, str(exc))
@@ -246,9 +274,40 @@ def edit(request, pk):
                     messages.success(request, _("Your changes are saved."))
                 return redirect("guide:mine")
     else:
-        form = ContributionForm(instance=contribution)
+        form = ContributionForm(instance=contribution, **options)
+    return render(request, "guide/edit.html", {"form": form, "is_author": is_author, **page})
+
+
+@member_required
+def coauthor(request, pk):
+    """A member named as co-author agrees to be credited (choosing how) or declines; anyone
+    else's invitation answers 404."""
+    try:
+        row = selectors.coauthorship_for(pk=pk, member=request.user)
+    except CoAuthor.DoesNotExist:
+        raise Http404 from None
+    form = CoAuthorAnswerForm(request.POST or None, initial={"credit": row.credit})
+    if request.method == "POST" and form.is_valid():
+        consent = "consent" in request.POST
+        try:
+            services.coauthor_answer(coauthor=row, by=request.user, consent=consent, credit=form.cleaned_data["credit"])
+        except services.CoAuthorError as exc:
+            messages.error(request, str(exc))
+        else:
+            if consent:
+                messages.success(request, _("Thank you: you are credited as co-author, as you chose."))
+            else:
+                messages.success(request, _("You declined: you are not credited."))
+            return redirect("guide:mine")
     return render(
-        request, "guide/edit.html", {"form": form, **selectors.contribution_edit_page(contribution=contribution)}
+        request,
+        "guide/coauthor.html",
+        {
+            "coauthor": row,
+            "contribution": row.contribution,
+            "form": form,
+            "html": render_markdown(row.contribution.body),
+        },
     )
 
 
@@ -257,7 +316,7 @@ def edit(request, pk):
 def sources(request):
     """The source lists of the contribution form: the chosen ones (``source_theme``,
     ``source_meeting``, ``source_resource``) and those ``find_sources`` finds (htmx)."""
-    form = ContributionForm(initial=posted_initial(request, ContributionForm, data=request.GET))
+    form = ContributionForm(initial=posted_initial(request, ContributionForm, lists=LISTS, data=request.GET))
     return render(request, "guide/includes/_source_choices.html", {"form": form})
 
 

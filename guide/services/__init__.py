@@ -1,9 +1,11 @@
 """Every write of the guide: contributions and their review (``contributions``), and the
 background build of its PDF (``pdf_builds``). Callers import from here."""
 
+from .coauthors import CoAuthorError, coauthor_answer, coauthors_set, is_confirmed_coauthor
 from .contributions import (
     AUDIT_KINDS,
     AUTHOR_FIELDS,
+    COAUTHOR_FIELDS,
     EDITOR_ACTIONS,
     KEPT_ON_ERASURE,
     TRANSITIONS,
@@ -42,6 +44,7 @@ from .pdf_builds import (
 __all__ = [
     "AUDIT_KINDS",
     "AUTHOR_FIELDS",
+    "COAUTHOR_FIELDS",
     "EDITIONS_KEPT",
     "EDITOR_ACTIONS",
     "KEPT_ON_ERASURE",
@@ -53,6 +56,7 @@ __all__ = [
     "PDF_UNAVAILABLE",
     "PDF_UNAVAILABLE_SECONDS",
     "TRANSITIONS",
+    "CoAuthorError",
     "EditorAction",
     "Move",
     "NotEditableError",
@@ -60,6 +64,8 @@ __all__ = [
     "TransitionError",
     "TranslationError",
     "allowed_moves",
+    "coauthor_answer",
+    "coauthors_set",
     "contribution_create",
     "contribution_delete_draft",
     "contribution_editor_action",
@@ -71,6 +77,7 @@ __all__ = [
     "guide_pdf_build_part",
     "guide_pdf_engine_missing",
     "guide_pdf_request_build",
+    "is_confirmed_coauthor",
     "member_data_erase",
     "pdf_builds_on_change",
 ]

@@ -15,8 +15,9 @@ from community.rules import is_guide_editor, is_member
 
 from ..cache import guide_changed as guide_fragments_changed
 from ..enums import DELETABLE_STATES, EDITABLE_STATES, Actor, ContributionState, Credit
-from ..models import Chapter, Contribution, ContributionTransition
+from ..models import Chapter, CoAuthor, Contribution, ContributionTransition
 from ..tasks import notify_author_of_transition, notify_editors_of_submission
+from .coauthors import coauthors_set, is_confirmed_coauthor
 from .pdf_builds import guide_changed
 
 logger = logging.getLogger(__name__)
@@ -179,6 +180,7 @@ def contribution_create(
     credit: str = Credit.NAME,
     language: str = "",
     translation_of: Contribution | None = None,
+    coauthors=(),
     submit: bool = False,
 ) -> Contribution:
     """Create a member's contribution as a draft, and submit it at once if asked.
@@ -187,7 +189,8 @@ def contribution_create(
     entry) records the version of the original it was made from, so readers learn when the
     original changed since; it must be in another language than the original
     (``TranslationError``) and goes through the same review as any contribution.
-    Side effects: a history record; with ``submit``, a transition to "submitted".
+    Side effects: a history record; the ``coauthors`` invited (``coauthors_set``); with
+    ``submit``, a transition to "submitted".
     """
     language = language or content_language_of(author)
     if translation_of is not None:
@@ -214,6 +217,8 @@ def contribution_create(
             state=S.DRAFT,
         )
         contribution.save()
+        if coauthors:
+            coauthors_set(contribution=contribution, members=coauthors, by=author)
         if submit:
             contribution_transition(contribution=contribution, to=S.SUBMITTED, by=author)
     return contribution
@@ -232,25 +237,35 @@ AUTHOR_FIELDS = (
     "credit",
     "language",
 )
+# What a consenting co-author may change: the text and where it goes, not the author's own
+# choices (credit, consent to the licence, centre) nor who the co-authors are.
+COAUTHOR_FIELDS = ("kind", "title", "body", "chapter", "source_theme", "source_meeting", "source_resource", "language")
 
 
 def contribution_update(
-    *, contribution: Contribution, by, version: int, submit: bool = False, **fields
+    *, contribution: Contribution, by, version: int, submit: bool = False, coauthors=None, **fields
 ) -> Contribution:
-    """The author changes a draft or an entry with changes requested, and may resubmit it.
+    """The author changes a draft or an entry with changes requested, and may resubmit it; a
+    co-author who consented may change its text too (``COAUTHOR_FIELDS``), never submit it.
 
     Locks the row; refuses an edit based on an older version (``StaleEditError``) or of a
     contribution no longer editable (``NotEditableError``). Bumps the version and writes a
     history record; with ``submit``, moves it to "submitted". A translation edited now is
-    taken to follow the original's current version.
+    taken to follow the original's current version. The author may name the co-authors again
+    (``coauthors``, see ``coauthors_set``).
     """
     unknown = set(fields) - set(AUTHOR_FIELDS)
     if unknown:
         raise TypeError(f"Unexpected fields: {sorted(unknown)}")
     with transaction.atomic():
         locked = Contribution.objects.select_for_update().get(pk=contribution.pk)
-        if locked.author_id != by.pk or locked.state not in EDITABLE_STATES:
+        is_author = locked.author_id == by.pk
+        if locked.state not in EDITABLE_STATES or not (
+            is_author or is_confirmed_coauthor(contribution=locked, member=by)
+        ):
             raise NotEditableError(_("This contribution can no longer be changed."))
+        if not is_author and (submit or coauthors is not None or set(fields) - set(COAUTHOR_FIELDS)):
+            raise NotEditableError(_("Only the author may change this."))
         if locked.version != version:
             raise StaleEditError(
                 _(
@@ -269,6 +284,8 @@ def contribution_update(
             locked.original_version = original.version
             extra.append("original_version")
         locked.save(update_fields=[*fields, *extra, "version", "updated_at"])
+        if coauthors is not None:
+            coauthors_set(contribution=locked, members=coauthors, by=by)
         if submit:
             contribution_transition(contribution=locked, to=S.SUBMITTED, by=by)
     return locked
@@ -304,7 +321,17 @@ def member_data_erase(*, member) -> None:
         guide_fragments_changed()  # a queryset update sends no save signal: the credits changed
         Contribution.history.filter(id__in=kept).update(author=None, credit=Credit.ANONYMOUS)
         Contribution.history.filter(history_user=member).update(history_user=None)
-        if kept:
+        # Entries crediting them as co-author lose the credit with the account (the rows cascade).
+        coauthored = list(
+            Contribution.objects.filter(coauthors__member=member, coauthors__consented_at__isnull=False)
+            .filter(state=S.PUBLISHED)
+            .values_list("pk", flat=True)
+        )
+        CoAuthor.objects.filter(member=member).delete()
+        if coauthored:
+            Contribution.objects.filter(pk__in=coauthored).update(updated_at=timezone.now())
+            guide_fragments_changed()
+        if kept or coauthored:
             guide_changed()
 
 

@@ -35,6 +35,10 @@ def _change_data(contribution, **overrides):
         "transitions-INITIAL_FORMS": "0",
         "transitions-MIN_NUM_FORMS": "0",
         "transitions-MAX_NUM_FORMS": "0",
+        "coauthors-TOTAL_FORMS": "0",
+        "coauthors-INITIAL_FORMS": "0",
+        "coauthors-MIN_NUM_FORMS": "0",
+        "coauthors-MAX_NUM_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -247,7 +247,7 @@ def test_reading_a_part_runs_the_same_queries_at_1_and_10_entries(chapter, djang
         _translate(original)
 
     for ids in ([originals[0].pk], [o.pk for o in originals]):
-        with django_assert_num_queries(2):  # the originals with their credits, their translations
+        with django_assert_num_queries(3):  # the originals with their credits, their translations, co-authors
             entries = selectors.pdf_entries(ids=ids, language="pt")
         assert [e.shown.language for e in entries] == ["pt"] * len(ids)
         assert [e.original.pk for e in entries] == ids
