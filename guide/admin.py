@@ -327,30 +327,23 @@ class ContributionAdmin(RulesAdminMixin, SimpleHistoryAdmin):
         }
         return TemplateResponse(request, "admin/guide/contribution/changes.html", context)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         """The editor's desk: the entry as readers will see it, what changed since the last review
         and the review moves with their comment, above the editing form."""
-        contribution = (
-            Contribution.objects.select_related("chapter").filter(pk=object_id).first()
-            if str(object_id).isdigit()
-            else None
-        )
-        extra = dict(extra_context or {})
-        if contribution is not None and self.has_review_permission(request):
-            _revisions, last_review, baseline = self._review_baseline(contribution)
-            rows = side_by_side(baseline.body if baseline else "", contribution.body)
-            extra.update(
+        if obj is not None and obj.pk and self.has_review_permission(request):
+            _revisions, last_review, baseline = self._review_baseline(obj)
+            rows = side_by_side(baseline.body if baseline else "", obj.body)
+            context.update(
                 {
                     "desk": True,
-                    "preview_html": render_markdown(contribution.body),
+                    "preview_html": render_markdown(obj.body),
                     "last_review": last_review,
                     "diff_rows": [row for row in rows if row.tag != "equal"],
-                    "diff_baseline": baseline,
-                    "review_actions": [a for a in services.EDITOR_ACTIONS if contribution.state in a.sources],
+                    "review_actions": [a for a in services.EDITOR_ACTIONS if obj.state in a.sources],
                     "review_form": TransitionCommentForm(),
                 }
             )
-        return super().change_view(request, object_id, form_url, extra_context=extra)
+        return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)
 
     def review_view(self, request, pk):
         """One review move made from the change page, with its comment: the same rules as the

@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from bench.seed_scale import Targets, seed_scale
 from guide.enums import EDITABLE_STATES
 from guide.models import Chapter, Contribution
+from guide.selectors import AWAITING_REVIEW
 from meetings.models import Meeting
 from meetings.services import calendar_feed_url
 from themes.models import Theme
@@ -55,6 +56,7 @@ def _pages() -> list[tuple[str, str]]:
     theme = Theme.objects.annotate(n=Count("interests")).order_by("-n", "pk").first()
     chapter = Chapter.objects.annotate(n=Count("contributions")).order_by("-n", "pk").first()
     member = User.objects.get(email="member@example.org")
+    waiting = Contribution.objects.filter(state__in=AWAITING_REVIEW).order_by("pk").first()
     feed = urlsplit(calendar_feed_url(member=member)).path
     return [
         ("visitor", "/"),
@@ -107,6 +109,8 @@ def _pages() -> list[tuple[str, str]]:
         ("facilitator", "/admin/community/user/"),
         ("editor", "/admin/guide/contribution/"),
         ("editor", "/admin/guide/chapter/"),
+        ("editor", "/"),
+        ("editor", f"/admin/guide/contribution/{waiting.pk}/change/"),
     ]
 
 
