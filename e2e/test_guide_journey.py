@@ -86,8 +86,9 @@ def test_member_contributes_editor_reviews_in_admin_visitor_reads_and_downloads(
     _admin_action(
         editor_page, "Gamified speed networking", "Request changes", "Please add how many partners took part."
     )
-    assert [m.to for m in mail.outbox] == [["rui@example.org"]]
-    assert "Please add how many partners took part." in mail.outbox[0].body
+    # The editor was told of the submission; the member, of the request.
+    assert [m.to for m in mail.outbox] == [["elise@example.org"], ["rui@example.org"]]
+    assert "Please add how many partners took part." in mail.outbox[1].body
 
     # The member reads the comment, revises and resubmits.
     page.goto("/guide/mine/")
@@ -106,7 +107,7 @@ def test_member_contributes_editor_reviews_in_admin_visitor_reads_and_downloads(
     _admin_action(editor_page, "Gamified speed networking", "Accept")
     _admin_action(editor_page, "Gamified speed networking", "Publish", "Thank you!")
     assert Contribution.objects.get().state == ContributionState.PUBLISHED
-    assert len(mail.outbox) == 3
+    assert len(mail.outbox) == 5  # two to the editor (submitted, resubmitted), three to the member
 
     # A visitor reads it in the public guide and downloads the PDF.
     visitor = new_page()
@@ -139,7 +140,7 @@ def test_member_finds_a_source_without_javascript_and_keeps_what_they_typed(brow
         page.get_by_role("textbox", name="Text").fill("Six rounds of six minutes.")
         page.get_by_placeholder("Find a source").fill("gamified")
         with page.expect_navigation():
-            page.get_by_role("button", name="Find", exact=True).click()
+            page.locator(".guide-sources").get_by_role("button", name="Find", exact=True).click()
         page.get_by_text("1 source found for “gamified”").wait_for()
         assert page.get_by_label("Title").input_value() == "Speed networking in Porto"
         assert page.get_by_role("textbox", name="Text").input_value() == "Six rounds of six minutes."

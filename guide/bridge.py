@@ -8,9 +8,12 @@ from meetings.models import AgendaItem, Minutes
 from themes.enums import PRESENTING_STATUSES
 from themes.models import ExperienceSheet, PresenterRole
 
+# Entries are headings of the third level on the chapter page and in the PDF: their sections, the fourth.
+SECTION = "####"
+
 
 def _sections(pairs) -> str:
-    return "\n\n".join(f"## {heading}\n\n{text.strip()}" for heading, text in pairs if (text or "").strip())
+    return "\n\n".join(f"{SECTION} {heading}\n\n{text.strip()}" for heading, text in pairs if (text or "").strip())
 
 
 def sheet_text(theme) -> str:

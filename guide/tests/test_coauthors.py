@@ -57,9 +57,9 @@ def test_a_contribution_from_a_theme_starts_from_its_sheet_with_the_co_presenter
     form = member_client.get(CONTRIBUTE, {"theme": theme.pk}).context["form"]
 
     assert form.initial["body"] == (
-        "## The activity or tool\n\nSpeed networking between partners, six rounds of five minutes.\n\n"
-        "## Strengths\n\nEveryone meets everyone.\n\n"
-        "## Transferability\n\nAny centre with a room and a bell."
+        "#### The activity or tool\n\nSpeed networking between partners, six rounds of five minutes.\n\n"
+        "#### Strengths\n\nEveryone meets everyone.\n\n"
+        "#### Transferability\n\nAny centre with a room and a bell."
     )
     assert form.initial["coauthors"] == [co_presenter.pk]
     assert [value for value, _label in form.fields["coauthors"].widget.choices] == [co_presenter.pk]
@@ -76,7 +76,10 @@ def test_a_contribution_from_a_meeting_starts_from_its_published_minutes_with_th
 
     form = member_client.get(CONTRIBUTE, {"meeting": meeting.pk}).context["form"]
 
-    assert form.initial["body"] == "## Hot news\n\nA new centre in Lyon.\n\n## Barriers\n\nPartners leave after a year."
+    assert (
+        form.initial["body"]
+        == "#### Hot news\n\nA new centre in Lyon.\n\n#### Barriers\n\nPartners leave after a year."
+    )
     assert form.initial["coauthors"] == [writer.pk]
 
 
