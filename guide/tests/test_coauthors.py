@@ -340,3 +340,30 @@ def test_my_contributions_list_the_invitations_with_a_link_to_answer(client):
 
     assert contribution.title in html
     assert reverse("guide:coauthor", args=[CoAuthor.objects.get().pk]) in html
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_my_contributions_and_an_invitation_run_the_same_queries_at_1_and_10_invitations(client):
+    coauthor = UserFactory()
+    client.force_login(coauthor)
+    first = ContributionFactory()
+    [row] = coauthors_set(contribution=first, members=[coauthor], by=first.author)
+    one = (_queries(client, reverse("guide:mine")), _queries(client, reverse("guide:coauthor", args=[row.pk])))
+    for n in range(9):
+        other = ContributionFactory(state=S.DRAFT if n % 2 else S.SUBMITTED)
+        [invited] = coauthors_set(contribution=other, members=[coauthor], by=other.author)
+        if n % 3:
+            coauthor_answer(coauthor=invited, by=coauthor, consent=True)
+
+    ten = (_queries(client, reverse("guide:mine")), _queries(client, reverse("guide:coauthor", args=[row.pk])))
+
+    assert ten == one
+    assert max(ten) <= 15
