@@ -43,6 +43,7 @@ def test_contribution_from_a_sheet_with_a_co_author_reviewed_on_the_editors_desk
     lisbon = CommunityOrganisationFactory(name="Cité des métiers de Lisboa")
     rui = UserFactory(display_name="Rui Almeida", email="rui@example.org", organisation=porto)
     bruno = UserFactory(display_name="Bruno Costa", email="bruno@example.org", organisation=lisbon)
+    UserFactory(display_name="Carla Sousa", email="carla@example.org")
     guide_editor(display_name="Élise Éditrice", email="elise@example.org", is_staff=True)
     theme = ThemeFactory(title="Gamified speed networking", state=ThemeState.PRESENTED)
     ExperienceSheet.objects.create(
@@ -62,6 +63,11 @@ def test_contribution_from_a_sheet_with_a_co_author_reviewed_on_the_editors_desk
     text = page.get_by_role("textbox", name="Text")
     assert text.input_value().startswith("#### The activity or tool\n\nSix rounds of five minutes between partners.")
     assert page.get_by_label("Bruno Costa").is_checked()
+    # Another co-author is found by name as one types; Bruno stays ticked.
+    page.get_by_placeholder("Find a co-author").press_sequentially("carla")
+    page.get_by_text("1 member found for “carla”: tick them below.").wait_for()
+    assert page.get_by_label("Bruno Costa").is_checked()
+    assert not page.get_by_label("Carla Sousa").is_checked()
     text.fill(text.input_value() + "\n\n#### In Porto\n\n30 partners came.")
     page.get_by_label("Kind").select_option(label="Field example of a practice")
     page.get_by_label("Chapter").select_option(label=chapter.title)

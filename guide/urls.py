@@ -9,6 +9,7 @@ urlpatterns = [
     path("guide.pdf", views.guide_pdf, name="pdf"),
     path("contribute/", views.contribute, name="contribute"),
     path("contribute/sources/", views.sources, name="sources"),
+    path("contribute/coauthors/", views.coauthor_choices, name="coauthor_choices"),
     path("preview/", views.preview, name="preview"),
     path("mine/", views.mine, name="mine"),
     path("mine/<int:pk>/edit/", views.edit, name="edit"),

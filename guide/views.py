@@ -321,6 +321,17 @@ def sources(request):
 
 
 @member_required
+@require_GET
+def coauthor_choices(request):
+    """The co-author ticks of the contribution form: those ticked (``coauthors``) and the members
+    ``find_coauthors`` finds (htmx)."""
+    form = ContributionForm(
+        initial=posted_initial(request, ContributionForm, lists=LISTS, data=request.GET), author=request.user
+    )
+    return render(request, "guide/includes/_coauthor_choices.html", {"form": form})
+
+
+@member_required
 @require_POST
 def transition(request, pk, action):
     """The author's own moves: submit a draft, withdraw a submission."""

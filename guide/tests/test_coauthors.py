@@ -367,3 +367,29 @@ def test_my_contributions_and_an_invitation_run_the_same_queries_at_1_and_10_inv
 
     assert ten == one
     assert max(ten) <= 15
+
+
+def test_the_contribution_form_offers_a_co_author_search_even_with_nobody_listed(member_client):
+    html = member_client.get(CONTRIBUTE).content.decode()
+
+    assert 'id="guide-coauthor-choices"' in html
+    assert 'name="find_coauthors"' in html
+
+
+def test_co_author_choices_list_the_ticked_and_the_found_never_the_author(member_client, member):
+    ticked = UserFactory(display_name="Ana Ticked")
+    found = UserFactory(display_name="Zélia Found")
+    url = reverse("guide:coauthor_choices")
+
+    response = member_client.get(url, {"find_coauthors": "a", "coauthors": [ticked.pk]})
+    myself = member_client.get(url, {"find_coauthors": member.display_name})
+
+    assert response.status_code == 200
+    listed = [v for v, _label in response.context["form"].fields["coauthors"].widget.choices]
+    assert set(listed) == {ticked.pk, found.pk}
+    assert member.pk not in [v for v, _label in myself.context["form"].fields["coauthors"].widget.choices]
+
+
+@pytest.mark.parametrize(("role", "status"), [("visitor", 302), ("pending", 302), ("member", 200)])
+def test_co_author_choices_are_for_members(client_for, role, status):
+    assert client_for(role).get(reverse("guide:coauthor_choices"), {"find_coauthors": "x"}).status_code == status
