@@ -93,10 +93,11 @@ def notify_coauthor_invited(*, coauthor_id: int) -> int:
     """Ask a member named as co-author whether they agree to be credited, and how."""
     from .models import CoAuthor
 
-    row = CoAuthor.objects.select_related("member", "contribution__author", "contribution__chapter").filter(
-        pk=coauthor_id
+    coauthor = (
+        CoAuthor.objects.select_related("member", "contribution__author", "contribution__chapter")
+        .filter(pk=coauthor_id)
+        .first()
     )
-    coauthor = row.first()
     if coauthor is None or coauthor.is_confirmed:
         return 0
     return send_to_users(
