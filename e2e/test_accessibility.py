@@ -20,6 +20,7 @@ from community.tests import factories
 from e2e.conftest import sign_in
 from guide.enums import ContributionState
 from guide.models import Chapter, Contribution
+from guide.selectors import AWAITING_REVIEW
 from meetings.enums import MeetingState
 from meetings.models import Meeting
 from meetings.networking import services as networking
@@ -87,6 +88,9 @@ def _urls(role: str) -> list[str]:
         pages += [f"/meetings/{live.meeting_id}/networking/{live.pk}/{screen}/" for screen in ("live", "presenter")]
     if role == "editor":
         pages += ["/admin/", "/admin/guide/chapter/", "/admin/guide/contribution/"]
+        # The editor's desk on an entry waiting for review.
+        waiting = Contribution.objects.filter(state__in=AWAITING_REVIEW).order_by("pk").first()
+        pages.append(f"/admin/guide/contribution/{waiting.pk}/change/")
     return pages
 
 
