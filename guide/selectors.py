@@ -225,10 +225,13 @@ def _comment_steps():
 
 def contributions_of(*, author) -> QuerySet[Contribution]:
     """A member's own contributions with their review history, newest first."""
+    coauthors = Prefetch(
+        "coauthors", queryset=CoAuthor.objects.select_related("member").order_by("created_at", "pk"), to_attr="named"
+    )
     return (
         Contribution.objects.filter(author=author)
         .select_related("chapter", "centre", "translation_of")
-        .prefetch_related(_comment_steps())
+        .prefetch_related(_comment_steps(), coauthors)
         .order_by("-updated_at", "-pk")
     )
 

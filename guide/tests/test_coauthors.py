@@ -393,3 +393,14 @@ def test_co_author_choices_list_the_ticked_and_the_found_never_the_author(member
 @pytest.mark.parametrize(("role", "status"), [("visitor", 302), ("pending", 302), ("member", 200)])
 def test_co_author_choices_are_for_members(client_for, role, status):
     assert client_for(role).get(reverse("guide:coauthor_choices"), {"find_coauthors": "x"}).status_code == status
+
+
+def test_the_author_sees_each_co_authors_answer_on_my_contributions(member_client, member):
+    contribution = ContributionFactory(author=member)
+    agreed, waiting = UserFactory(display_name="Bruno Agreed"), UserFactory(display_name="Carla Waiting")
+    rows = coauthors_set(contribution=contribution, members=[agreed, waiting], by=member)
+    coauthor_answer(coauthor=rows[0], by=agreed, consent=True)
+
+    html = member_client.get(reverse("guide:mine")).content.decode()
+
+    assert "Bruno Agreed (agreed to be credited), Carla Waiting (not answered yet)" in html
