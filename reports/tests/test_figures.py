@@ -83,6 +83,7 @@ def test_page_carries_the_same_numbers_for_the_charts(facilitator_client, commun
     assert charts["themes"]["series"] == [{"label": "Themes", "data": [2, 2, 2]}]
     html = response.content.decode()
     assert html.count("<canvas data-chart=") == 7
+    assert "Nothing to draw in this period." not in html
     assert '<script id="report-charts" type="application/json">' in html
 
 
