@@ -78,7 +78,7 @@ def members_approved(period: Period) -> Table:
         .annotate(n=Count("pk"))
         .values_list("month", "n")
     )
-    counted = {moment.date() if hasattr(moment, "date") else moment: n for moment, n in counted.items()}
+    counted = {moment.date(): n for moment, n in counted.items()}
     # Every month of the period, those without an approval too, up to this month.
     last = min(period.last_day, timezone.localdate())
     first = period.first_day or min(counted, default=last)

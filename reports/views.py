@@ -11,7 +11,7 @@ from guide.pdf import PdfUnavailable
 from meetings.models import Meeting
 
 from . import exports, selectors
-from .periods import PeriodForm
+from .periods import THIS_YEAR, PeriodForm
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -31,19 +31,14 @@ def _download(content: bytes, extension: str, filename: str) -> HttpResponse:
 @permission_required("reports.view_reports")
 def glance(request):
     """The figures of the period asked for (this year unless told), each as a chart and a table."""
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(request.GET or {"period": THIS_YEAR})
     context = {"form": form, "tables": [], "period": None}
-    if not form.is_bound or form.is_valid():
-        if not form.is_bound:
-            form = PeriodForm({"period": "year"})
-            form.is_valid()
-            context["form"] = form
+    if form.is_valid():
         period = form.chosen_period()
         tables = selectors.report(period)
-        query = urlencode(period.query)
         context.update(
             period=period,
-            query=query,
+            query=urlencode(period.query),
             tables=tables,
             charts={table.slug: table.chart_data() for table in tables},
         )
@@ -56,7 +51,7 @@ def table_download(request, slug: str, extension: str):
     """One table of the report as CSV or XLSX, for the period in the query string."""
     if slug not in selectors.TABLES:
         raise Http404
-    form = PeriodForm(request.GET or {"period": "year"})
+    form = PeriodForm(request.GET or {"period": THIS_YEAR})
     if not form.is_valid():
         errors = "; ".join(str(e) for errs in form.errors.values() for e in errs)
         return HttpResponse(
