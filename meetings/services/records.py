@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from community.models import User
 
+from .. import signals
 from ..enums import MeetingState
 from ..models import AgendaItem, Attendance, Meeting, Minutes, Resource
 from ..uploads import validate_upload
@@ -75,13 +76,22 @@ def minutes_record(
 
 
 def minutes_publish(*, meeting: Meeting, by: User, published: bool = True) -> Meeting:
-    """Show the minutes to members (or hide them again)."""
+    """Show the minutes to members (or hide them again).
+
+    Side effects: publishing sends ``minutes_published`` inside the transaction (reminders make the
+    summary's rows for those who took part, once ever, and send them after commit).
+    """
     with transaction.atomic():
         locked = _lock(meeting)
+        if published and locked.minutes_published_at is not None:
+            _refresh(meeting, locked, ["minutes_published_at", "minutes_published_by_id"])
+            return meeting
         locked.minutes_published_at = timezone.now() if published else None
         locked.minutes_published_by = by if published else None
         _record(locked, by=by, reason="minutes published" if published else "minutes hidden")
         locked.save(update_fields=["minutes_published_at", "minutes_published_by", "updated_at"])
+        if published:
+            signals.minutes_published.send(sender=Meeting, meeting=locked, by=by)
     _refresh(meeting, locked, ["minutes_published_at", "minutes_published_by_id"])
     return meeting
 
