@@ -1,5 +1,6 @@
 """What the meetings app adds to the composed pages (listed in ``portal.composition``)."""
 
+import rules
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -14,14 +15,19 @@ SEARCH_LIMIT = 10
 def dashboard_panels(user) -> list[dict]:
     meeting = selectors.next_meeting_for(user)
     full = bool(meeting and meeting.capacity is not None and meeting.going_count >= meeting.capacity)
-    return [
+    panels = [
         {
             "template": "meetings/includes/_dashboard_next_meeting.html",
             "meeting": meeting,
             "my_response": meeting.my_response if meeting else None,
             "full": full,
+            "can_join": rules.has_perm("meetings.join_meeting", user, meeting) if meeting else False,
         }
     ]
+    actions = selectors.open_actions_for(user)
+    if actions:
+        panels.append({"template": "meetings/includes/_dashboard_actions.html", "actions": actions})
+    return panels
 
 
 def digest_sections(member, windows) -> list[dict]:

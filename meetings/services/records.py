@@ -13,6 +13,7 @@ from .. import signals
 from ..enums import MeetingState
 from ..models import AgendaItem, Attendance, Meeting, Minutes, Resource
 from ..uploads import validate_upload
+from .actions import ActionChange, _actions_write
 from .common import _lock, _note_change, _record, _refresh
 from .scheduling import validate_online_url
 
@@ -56,12 +57,19 @@ def minutes_save(*, item: AgendaItem, text: str, by: User) -> Minutes | None:
 
 @transaction.atomic
 def minutes_record(
-    *, meeting: Meeting, texts: Iterable[tuple[AgendaItem, str]], by: User, publish: bool = False
+    *,
+    meeting: Meeting,
+    texts: Iterable[tuple[AgendaItem, str]],
+    by: User,
+    publish: bool = False,
+    actions: list[ActionChange] | None = None,
 ) -> Meeting:
-    """Write the minutes of several agenda items of one meeting at once, and publish them if asked.
+    """Write the minutes of several agenda items of one meeting at once, and its actions if given,
+    and publish them if asked.
 
-    One transaction: a refusal or a failure on any item leaves every item as it was.
-    Side effects: see ``minutes_save`` and ``minutes_publish``.
+    One transaction: a refusal or a failure on any item or action leaves everything as it was, and
+    the summary sent on publication sees the actions written with it.
+    Side effects: see ``minutes_save``, ``actions_save`` and ``minutes_publish``.
     """
     locked = _lock(meeting)
     if locked.state == MeetingState.DRAFT:
@@ -70,6 +78,8 @@ def minutes_record(
         if item.meeting_id != locked.pk:
             raise ValidationError(_("That agenda item belongs to another meeting."), code="item")
         minutes_save(item=item, text=text, by=by)
+    if actions is not None:
+        _actions_write(meeting=locked, changes=actions, by=by)
     if publish:
         minutes_publish(meeting=meeting, by=by)
     return meeting

@@ -84,6 +84,7 @@ def _pages() -> list[tuple[str, str]]:
         ("facilitator", f"/meetings/{crowded.pk}/"),
         ("facilitator", f"/meetings/{past.pk}/"),
         ("facilitator", f"/meetings/{crowded.pk}/attendance/"),
+        ("facilitator", f"/meetings/{past.pk}/minutes/"),
         ("facilitator", f"/meetings/{crowded.pk}/agenda/"),
         ("facilitator", f"/meetings/{crowded.pk}/answers/"),
         ("facilitator", f"/meetings/{crowded.pk}/networking/"),
