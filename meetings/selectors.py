@@ -113,7 +113,6 @@ def meeting_for_page(*, pk: int, user: User) -> Meeting:
         .prefetch_related(
             Prefetch("agenda_items", queryset=agenda),
             Prefetch("resources", queryset=Resource.objects.select_related("added_by").order_by("-created_at", "-pk")),
-            Prefetch("actions", queryset=ActionItem.objects.select_related("owner").order_by("due_on", "pk")),
         ),
         pk=pk,
     )
@@ -150,8 +149,7 @@ def meeting_page(*, pk: int, user: User) -> dict:
         # Once attendance is recorded the page names who came instead of who said they would.
         "rsvp": rsvp_summary(meeting, user, name_going=not meeting.attended_total),
         "attendees": attendance_summary(meeting, user),
-        "actions": list(meeting.actions.all()),
-        "carried_actions": carried_actions(meeting),
+        **meeting_page_actions(meeting),
         "can": {flag: rules.has_perm(perm, user, meeting) for flag, perm in PAGE_PERMISSIONS.items()},
     }
 
@@ -160,18 +158,24 @@ def meeting_page(*, pk: int, user: User) -> dict:
 ACTIONS_SHOWN = 30
 
 
-def carried_actions(meeting: Meeting, *, now: datetime | None = None) -> list[ActionItem]:
-    """The actions of earlier meetings still open, for the agenda of a meeting still to come (or under way)."""
+def meeting_page_actions(meeting: Meeting, *, now: datetime | None = None) -> dict:
+    """The meeting's own actions and, for a meeting still to come (or under way), the actions of
+    earlier meetings still open (carried to its agenda); one query for both."""
     now = now or timezone.now()
-    if meeting.state != MeetingState.PUBLISHED or meeting.ends_at <= now:
-        return []
-    return list(
-        ActionItem.objects.filter(
+    wanted = Q(meeting=meeting)
+    carrying = meeting.state == MeetingState.PUBLISHED and meeting.ends_at > now
+    if carrying:
+        wanted |= Q(
             done_at__isnull=True, meeting__state=MeetingState.PUBLISHED, meeting__starts_at__lt=meeting.starts_at
         )
+    rows = list(
+        ActionItem.objects.filter(wanted)
         .select_related("owner", "meeting")
-        .order_by("due_on", "meeting__starts_at", "pk")[:ACTIONS_SHOWN]
+        .order_by(F("due_on").asc(nulls_last=True), "meeting__starts_at", "pk")[: 2 * ACTIONS_SHOWN]
     )
+    own = [action for action in rows if action.meeting_id == meeting.pk]
+    carried = [action for action in rows if action.meeting_id != meeting.pk][:ACTIONS_SHOWN]
+    return {"actions": own, "carried_actions": carried}
 
 
 def open_actions_for(member: User) -> list[ActionItem]:

@@ -87,8 +87,12 @@ def minutes(request, pk: int):
 
     if request.method == "POST":
         forms = [(item, MinutesForm(request.POST, prefix=f"item-{item.pk}")) for item in items]
-        action_forms = ActionFormSet(request.POST, prefix="actions", form_kwargs={"owners": owners})
-        if all(form.is_valid() for _item, form in forms) and action_forms.is_valid():
+        # A page (or a client) that sends no actions leaves them as they are.
+        with_actions = "actions-TOTAL_FORMS" in request.POST
+        action_forms = ActionFormSet(
+            request.POST if with_actions else None, prefix="actions", form_kwargs={"owners": owners}
+        )
+        if all(form.is_valid() for _item, form in forms) and (not with_actions or action_forms.is_valid()):
             publish = request.POST.get("publish") == "1"
             try:
                 services.minutes_record(
@@ -96,7 +100,7 @@ def minutes(request, pk: int):
                     texts=[(item, form.cleaned_data["text"].strip()) for item, form in forms],
                     by=request.user,
                     publish=publish,
-                    actions=_action_changes(action_forms, {action.pk for action in actions}),
+                    actions=_action_changes(action_forms, {action.pk for action in actions}) if with_actions else None,
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
