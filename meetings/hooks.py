@@ -7,7 +7,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from . import selectors, services
-from .models import RSVP, Attendance, Minutes, Resource
+from .models import RSVP, ActionItem, Attendance, Minutes, Resource
 
 SEARCH_LIMIT = 10
 
@@ -69,6 +69,7 @@ def export_personal_data(user) -> dict:
     attendances = Attendance.objects.filter(member=user).select_related("meeting").order_by("meeting__starts_at")
     resources = Resource.objects.filter(added_by=user).select_related("meeting").order_by("created_at")
     minutes = Minutes.history.filter(history_user=user).select_related("agenda_item__meeting")
+    actions = ActionItem.objects.filter(owner=user).select_related("meeting").order_by("created_at", "pk")
     return {
         "meetings": {
             "rsvps": [
@@ -103,6 +104,15 @@ def export_personal_data(user) -> dict:
                     "at": m.history_date.isoformat(),
                 }
                 for m in minutes
+            ],
+            "actions": [
+                {
+                    "meeting": a.meeting.title,
+                    "text": a.text,
+                    "due_on": a.due_on.isoformat() if a.due_on else None,
+                    "done_at": a.done_at.isoformat() if a.done_at else None,
+                }
+                for a in actions
             ],
         }
     }

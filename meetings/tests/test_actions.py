@@ -217,3 +217,15 @@ def test_minutes_page_queries_do_not_grow_with_actions_and_members(facilitator_c
     for _ in range(9):
         ActionItem.objects.create(meeting=meeting, text="More", owner=UserFactory())
     assert measure() == one <= 15
+
+
+def test_member_export_holds_the_actions_they_own():
+    from meetings.hooks import export_personal_data
+
+    owner = UserFactory()
+    ActionItem.objects.create(
+        meeting=past_meeting(title="March meeting"), text="Call", owner=owner, due_on=date(2027, 1, 5)
+    )
+    assert export_personal_data(owner)["meetings"]["actions"] == [
+        {"meeting": "March meeting", "text": "Call", "due_on": "2027-01-05", "done_at": None}
+    ]
