@@ -229,3 +229,23 @@ def test_member_export_holds_the_actions_they_own():
     assert export_personal_data(owner)["meetings"]["actions"] == [
         {"meeting": "March meeting", "text": "Call", "due_on": "2027-01-05", "done_at": None}
     ]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"actions-TOTAL_FORMS": "many"},
+        {"actions-0-owner": "999999", "actions-0-text": "Call"},
+        {"actions-0-due_on": "tomorrow", "actions-0-text": "Call"},
+    ],
+)
+def test_bad_action_input_is_a_form_error_not_a_server_error(facilitator_client, bad):
+    meeting = past_meeting()
+    data = minutes_post(meeting, [], [{"text": "", "owner": "", "due_on": ""}]) | bad
+    response = facilitator_client.post(reverse("meetings:minutes", args=[meeting.pk]), data)
+    assert response.status_code == 200
+    assert ActionItem.objects.count() == 0
+
+
+def test_ticking_an_unknown_action_answers_404(member_client):
+    assert member_client.post(reverse("meetings:action_done", args=[999999])).status_code == 404
