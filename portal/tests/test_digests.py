@@ -281,11 +281,11 @@ def test_publishing_a_meeting_mails_only_members_who_want_new_meetings_right_awa
 
     right_away = UserFactory(meeting_news_frequency="immediate", preferred_language="pt")
     UserFactory(meeting_news_frequency="weekly")
-    UserFactory()  # the default: never, as before digests existed
+    UserFactory(meeting_news_frequency="never")
     draft = MeetingFactory(state="draft", title="Autumn meeting")
 
     with django_capture_on_commit_callbacks(execute=True):
-        meeting_publish(meeting=draft, by=facilitator())
+        meeting_publish(meeting=draft, by=facilitator(meeting_news_frequency="never"))
 
     assert [m.to for m in mail.outbox] == [[right_away.email]]
     assert "/going/" in mail.outbox[0].body and mail.outbox[0].body.startswith("Olá")
