@@ -151,8 +151,9 @@ class User(AbstractUser):
     notify_meeting_changes = models.BooleanField(_("meeting changes and cancellations"), default=True)
     # Guide editors only: a contribution submitted or resubmitted for review.
     notify_guide_review = models.BooleanField(_("contributions sent to the guide editors"), default=True)
-    # Theme and guide updates and new meetings: right away, gathered in a digest, or never. The
-    # defaults keep what members received before digests existed (no mail announced new meetings).
+    # Theme and guide updates and new meetings: right away, gathered in a digest, or never. New
+    # members hear of new meetings right away (the announcement); members who joined before it
+    # existed keep what they had ("never" by default could not be told from "never" chosen).
     theme_updates_frequency = models.CharField(
         _("updates on themes I follow"),
         max_length=16,
@@ -166,7 +167,10 @@ class User(AbstractUser):
         default=NotificationFrequency.IMMEDIATE,
     )
     meeting_news_frequency = models.CharField(
-        _("new meetings"), max_length=16, choices=NotificationFrequency.choices, default=NotificationFrequency.NEVER
+        _("new meetings"),
+        max_length=16,
+        choices=NotificationFrequency.choices,
+        default=NotificationFrequency.IMMEDIATE,
     )
     # Per topic, the end of the last digest window (or the moment the topic went into digests):
     # the next digest starts exactly there, whenever beat runs (see ``meetings.reminders.periods``).

@@ -21,12 +21,19 @@ def _nothing(user) -> None:
     return None
 
 
+def _no_closing(*, member_id, frequency, windows, now) -> bool:
+    return False
+
+
 profile_sections: Callable[..., list[dict]] = _no_sections
 export_personal_data: Callable[..., dict] = _no_data
 erase_personal_data: Callable[..., None] = _nothing
+# A topic leaving a digest for "right away": the last digest of what was gathered (reminders).
+close_digest: Callable[..., bool] = _no_closing
 
 
-def fill(*, profile_sections_of, export_of, erase_of) -> None:
+def fill(*, profile_sections_of, export_of, erase_of, close_digest_of=None) -> None:
     """Hand community the composed functions (called from ``PortalConfig.ready``)."""
-    global profile_sections, export_personal_data, erase_personal_data
+    global profile_sections, export_personal_data, erase_personal_data, close_digest
     profile_sections, export_personal_data, erase_personal_data = profile_sections_of, export_of, erase_of
+    close_digest = close_digest_of or _no_closing

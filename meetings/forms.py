@@ -231,3 +231,29 @@ class ResourceForm(forms.Form):
 
 class ResourceSearchForm(forms.Form):
     q = forms.CharField(label=_("Search resources"), required=False, max_length=200)
+
+
+class ActionForm(forms.Form):
+    """One action agreed at the meeting, on the minutes page. ``owners`` are (pk, name) pairs, read
+    once for the whole page."""
+
+    pk = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    text = forms.CharField(label=_("Action"), max_length=500, required=False)
+    owner = forms.TypedChoiceField(label=_("Owner"), coerce=int, required=False, empty_value=None)
+    due_on = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].choices = [("", "—"), *owners]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("text", "").strip() and not data.get("remove") and not data.get("owner"):
+            self.add_error("owner", _("Choose who does it."))
+        return data
+
+
+ActionFormSet = forms.formset_factory(ActionForm, extra=3, max_num=60, absolute_max=60, validate_max=True)

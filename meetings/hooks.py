@@ -1,12 +1,13 @@
 """What the meetings app adds to the composed pages (listed in ``portal.composition``)."""
 
+import rules
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from . import selectors, services
-from .models import RSVP, Attendance, Minutes, Resource
+from .models import RSVP, ActionItem, Attendance, Minutes, Resource
 
 SEARCH_LIMIT = 10
 
@@ -14,14 +15,19 @@ SEARCH_LIMIT = 10
 def dashboard_panels(user) -> list[dict]:
     meeting = selectors.next_meeting_for(user)
     full = bool(meeting and meeting.capacity is not None and meeting.going_count >= meeting.capacity)
-    return [
+    panels = [
         {
             "template": "meetings/includes/_dashboard_next_meeting.html",
             "meeting": meeting,
             "my_response": meeting.my_response if meeting else None,
             "full": full,
+            "can_join": rules.has_perm("meetings.join_meeting", user, meeting) if meeting else False,
         }
     ]
+    actions = selectors.open_actions_for(user)
+    if actions:
+        panels.append({"template": "meetings/includes/_dashboard_actions.html", "actions": actions})
+    return panels
 
 
 def digest_sections(member, windows) -> list[dict]:
@@ -63,6 +69,7 @@ def export_personal_data(user) -> dict:
     attendances = Attendance.objects.filter(member=user).select_related("meeting").order_by("meeting__starts_at")
     resources = Resource.objects.filter(added_by=user).select_related("meeting").order_by("created_at")
     minutes = Minutes.history.filter(history_user=user).select_related("agenda_item__meeting")
+    actions = ActionItem.objects.filter(owner=user).select_related("meeting").order_by("created_at", "pk")
     return {
         "meetings": {
             "rsvps": [
@@ -97,6 +104,15 @@ def export_personal_data(user) -> dict:
                     "at": m.history_date.isoformat(),
                 }
                 for m in minutes
+            ],
+            "actions": [
+                {
+                    "meeting": a.meeting.title,
+                    "text": a.text,
+                    "due_on": a.due_on.isoformat() if a.due_on else None,
+                    "done_at": a.done_at.isoformat() if a.done_at else None,
+                }
+                for a in actions
             ],
         }
     }

@@ -244,3 +244,57 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}"
+
+
+class ActionItem(models.Model):
+    """An action agreed at a meeting: what, who does it (a member) and by when.
+
+    Facilitators write them with the minutes; the owner sees them on their dashboard until done
+    (and ticks them there); the open ones are carried to the next meeting's page.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    text = models.CharField(_("action"), max_length=500)
+    # Null only once the owner's account is deleted; the form asks for one.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meeting_actions",
+        verbose_name=_("owner"),
+    )
+    due_on = models.DateField(_("due date"), null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["meeting", "due_on", "pk"]
+        indexes = [
+            models.Index(fields=["owner"], condition=Q(done_at__isnull=True), name="open_action_owner_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(done_by__isnull=True) | Q(done_at__isnull=False),
+                name="action_done_by_only_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None

@@ -1,5 +1,7 @@
 """Permission predicates for meetings, shared by views, templates and the admin."""
 
+from datetime import timedelta
+
 import rules
 from django.utils import timezone
 
@@ -19,6 +21,24 @@ def can_view_meeting(user, meeting) -> bool:
 @rules.predicate
 def rsvp_open(user, meeting) -> bool:
     return meeting is not None and meeting.state == MeetingState.PUBLISHED and timezone.now() < meeting.starts_at
+
+
+# The "Join the meeting" button shows from this long before the start until the end.
+JOIN_OPENS_BEFORE = timedelta(minutes=15)
+
+
+def join_open_at(meeting, now=None) -> bool:
+    """Whether the meeting's online link is offered as a button now: a published meeting with a
+    link, from ``JOIN_OPENS_BEFORE`` its start until its end."""
+    if meeting is None or meeting.state != MeetingState.PUBLISHED or not meeting.online_url:
+        return False
+    now = now or timezone.now()
+    return meeting.starts_at - JOIN_OPENS_BEFORE <= now < meeting.ends_at
+
+
+@rules.predicate
+def can_join(user, meeting) -> bool:
+    return join_open_at(meeting)
 
 
 def was_there(user, meeting) -> bool:
@@ -79,6 +99,11 @@ def has_started(user, meeting) -> bool:
     return meeting is not None and meeting.starts_at <= timezone.now()
 
 
+@rules.predicate
+def owns_action(user, action) -> bool:
+    return action is not None and action.owner_id == user.pk
+
+
 # What the facilitator tools of a meeting page offer, and what their pages accept.
 can_edit_meeting = is_facilitator & ~is_cancelled
 can_publish_meeting = is_facilitator & is_draft
@@ -98,6 +123,8 @@ rules.add_perm("meetings.cancel_meeting", can_cancel_meeting)
 rules.add_perm("meetings.record_attendance", can_record_attendance)
 rules.add_perm("meetings.write_minutes", can_write_minutes)
 rules.add_perm("meetings.rsvp", is_member & rsvp_open)
+rules.add_perm("meetings.join_meeting", is_member & can_view_meeting & can_join)
 rules.add_perm("meetings.attach_resource", can_add_resource)
 rules.add_perm("meetings.remove_resource", can_remove_resource)
 rules.add_perm("meetings.see_minutes", is_member & can_see_minutes)
+rules.add_perm("meetings.tick_action", is_member & (owns_action | is_facilitator))

@@ -4,7 +4,7 @@ import difflib
 from datetime import datetime, timedelta
 
 import rules
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -13,7 +13,7 @@ from community.models import User
 from community.rules import is_facilitator
 
 from .enums import MeetingState, RSVPResponse
-from .models import RSVP, AgendaItem, Attendance, Meeting, Minutes, Resource
+from .models import RSVP, ActionItem, AgendaItem, Attendance, Meeting, Minutes, Resource
 
 # The most items one section of a digest (or of the dashboard's summary) lists.
 DIGEST_ITEMS = 10
@@ -135,6 +135,7 @@ PAGE_PERMISSIONS = {
     "rsvp": "meetings.rsvp",
     "attach_resource": "meetings.attach_resource",
     "see_minutes": "meetings.see_minutes",
+    "join": "meetings.join_meeting",
 }
 
 
@@ -148,8 +149,57 @@ def meeting_page(*, pk: int, user: User) -> dict:
         # Once attendance is recorded the page names who came instead of who said they would.
         "rsvp": rsvp_summary(meeting, user, name_going=not meeting.attended_total),
         "attendees": attendance_summary(meeting, user),
+        **meeting_page_actions(meeting),
         "can": {flag: rules.has_perm(perm, user, meeting) for flag, perm in PAGE_PERMISSIONS.items()},
     }
+
+
+# The most open actions of earlier meetings a meeting page (or a dashboard) lists.
+ACTIONS_SHOWN = 30
+
+
+def meeting_page_actions(meeting: Meeting, *, now: datetime | None = None) -> dict:
+    """The meeting's own actions and, for a meeting still to come (or under way), the actions of
+    earlier meetings still open (carried to its agenda); one query for both."""
+    now = now or timezone.now()
+    wanted = Q(meeting=meeting)
+    carrying = meeting.state == MeetingState.PUBLISHED and meeting.ends_at > now
+    if carrying:
+        wanted |= Q(
+            done_at__isnull=True, meeting__state=MeetingState.PUBLISHED, meeting__starts_at__lt=meeting.starts_at
+        )
+    rows = list(
+        ActionItem.objects.filter(wanted)
+        .select_related("owner", "meeting")
+        .order_by(F("due_on").asc(nulls_last=True), "meeting__starts_at", "pk")[: 2 * ACTIONS_SHOWN]
+    )
+    own = [action for action in rows if action.meeting_id == meeting.pk]
+    carried = [action for action in rows if action.meeting_id != meeting.pk][:ACTIONS_SHOWN]
+    return {"actions": own, "carried_actions": carried}
+
+
+def open_actions_for(member: User) -> list[ActionItem]:
+    """The member's actions not done yet, soonest due first, with their meeting."""
+    return list(
+        ActionItem.objects.filter(owner=member, done_at__isnull=True)
+        .exclude(meeting__state=MeetingState.DRAFT)
+        .select_related("meeting")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")[:ACTIONS_SHOWN]
+    )
+
+
+def action_owner_choices() -> list[tuple[int, str]]:
+    """Who may own an action (approved members), as choices for the minutes page; one query."""
+    return [
+        (pk, name or username)
+        for pk, name, username in User.objects.approved()
+        .order_by("display_name", "pk")
+        .values_list("pk", "display_name", "username")
+    ]
+
+
+def minutes_page_actions(meeting: Meeting) -> list[ActionItem]:
+    return list(ActionItem.objects.filter(meeting=meeting).order_by("due_on", "pk"))
 
 
 def meeting_for_edit(*, pk: int) -> Meeting:

@@ -10,6 +10,8 @@ exception aborts the change.
 - ``meeting_published(meeting, by)``: a draft became visible to members.
 - ``meeting_rescheduled(meeting, by)``: the start, length (and maybe zone) changed; the
   calendar SEQUENCE already grew. Sent for drafts too: check ``meeting.state``.
+- ``minutes_published(meeting, by)``: the minutes became visible to members (sent again when
+  they are published again after being hidden).
 - ``meeting_cancelled(meeting, by, previous_state)``: the meeting is cancelled;
   ``previous_state`` tells whether members had seen it (``published``) or not (``draft``).
 """
@@ -19,3 +21,4 @@ from django.dispatch import Signal
 meeting_published = Signal()
 meeting_rescheduled = Signal()
 meeting_cancelled = Signal()
+minutes_published = Signal()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("resources/", views.resource_library, name="resources"),
     path("resources/<int:pk>/remove/", views.resource_remove, name="resource_remove"),
     path("resources/<int:pk>/file/", views.resource_file, name="resource_file"),
+    path("actions/<int:pk>/done/", views.action_done, name="action_done"),
     path("calendar/regenerate/", views.calendar_feed_regenerate, name="feed_regenerate"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
     path("<int:pk>/", views.meeting_detail, name="detail"),

@@ -17,3 +17,4 @@ class RemindersConfig(AppConfig):
         signals.meeting_rescheduled.connect(receivers.notice_rescheduled, dispatch_uid="reminders.notice_rescheduled")
         signals.meeting_cancelled.connect(receivers.notice_cancelled, dispatch_uid="reminders.notice_cancelled")
         signals.meeting_published.connect(receivers.announce_published, dispatch_uid="reminders.announce_published")
+        signals.minutes_published.connect(receivers.summary_published, dispatch_uid="reminders.summary_published")

@@ -8,6 +8,8 @@ class DeliveryKind(models.TextChoices):
     CANCELLED = "cancelled", _("Notice of cancellation")
     WEEKLY_DIGEST = "digest_weekly", _("Weekly digest")
     MONTHLY_DIGEST = "digest_monthly", _("Monthly digest")
+    ANNOUNCEMENT = "announcement", _("Announcement of a new meeting")
+    SUMMARY = "summary", _("Summary after the meeting")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -26,3 +28,6 @@ OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.CLAIMED)
 # Digests are about a member and a period, not a meeting.
 DIGEST_KINDS = (DeliveryKind.WEEKLY_DIGEST, DeliveryKind.MONTHLY_DIGEST)
 NOTICE_KINDS = (DeliveryKind.RESCHEDULED, DeliveryKind.CANCELLED)
+# Sent once per member per meeting, whatever the meeting's version: the announcement when it is
+# published, the summary when its minutes are (published again after being hidden: not sent again).
+ONCE_KINDS = (DeliveryKind.ANNOUNCEMENT, DeliveryKind.SUMMARY)

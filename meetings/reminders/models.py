@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting
 
-from .enums import DIGEST_KINDS, NOTICE_KINDS, DeliveryKind, DeliveryStatus
+from .enums import DIGEST_KINDS, NOTICE_KINDS, ONCE_KINDS, DeliveryKind, DeliveryStatus
 
 __all__ = ["Delivery", "ReminderSettings"]
 
@@ -41,8 +41,9 @@ class ReminderSettings(models.Model):
 
 
 class Delivery(models.Model):
-    """One email to one member: about one meeting (a reminder per offset, a change notice), or a
-    digest of one period (weekly or monthly, no meeting).
+    """One email to one member: about one meeting (a reminder per offset, a change notice, the
+    announcement of its publication, the summary after it), or a digest of one period (weekly or
+    monthly, no meeting).
 
     A delivery is about one version of the meeting: reminders about a schedule version (see
     ``ReminderSettings.schedule_version``), notices about the SEQUENCE of the change they announce.
@@ -91,6 +92,11 @@ class Delivery(models.Model):
                 fields=["meeting", "member", "kind", "version"],
                 condition=Q(kind__in=NOTICE_KINDS),
                 name="one_notice_per_member_per_version",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "member", "kind"],
+                condition=Q(kind__in=ONCE_KINDS),
+                name="one_announcement_or_summary_per_member",
             ),
             models.UniqueConstraint(
                 fields=["member", "kind", "period_start"],

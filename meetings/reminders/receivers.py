@@ -2,7 +2,13 @@
 
 from meetings.enums import MeetingState
 
-from .services import change_notice_enqueue, meeting_announcement_enqueue, schedule_version_record
+from .services import (
+    change_notice_enqueue,
+    deliveries_send_enqueue,
+    meeting_announcement_create,
+    meeting_summary_create,
+    schedule_version_record,
+)
 
 
 def notice_rescheduled(sender, *, meeting, **kwargs) -> None:
@@ -20,5 +26,14 @@ def notice_cancelled(sender, *, meeting, previous_state, **kwargs) -> None:
 
 
 def announce_published(sender, *, meeting, **kwargs) -> None:
-    """Members who want new meetings right away hear of it once the publication commits."""
-    meeting_announcement_enqueue(meeting=meeting)
+    """Members who want new meetings right away are announced it: the rows are made in the
+    publication's transaction (so a crash after it commits loses nothing: beat hands them out),
+    the sending starts once it commits."""
+    if meeting_announcement_create(meeting=meeting):
+        deliveries_send_enqueue(meeting=meeting)
+
+
+def summary_published(sender, *, meeting, **kwargs) -> None:
+    """Those who took part get the summary once the minutes' publication commits (once ever)."""
+    if meeting_summary_create(meeting=meeting):
+        deliveries_send_enqueue(meeting=meeting)

@@ -47,11 +47,6 @@ def queue_digests_send() -> None:
     send_digests.apply_async(**_limits())
 
 
-def queue_meeting_announcement(*, meeting_id: int) -> None:
-    """Queue the email announcing a newly published meeting (call it after commit)."""
-    announce_meeting.apply_async(kwargs={"meeting_id": meeting_id}, **_limits())
-
-
 def _send(meeting_id: int) -> None:
     result = services.deliveries_send(meeting_id=meeting_id, time_budget=settings.REMINDER_SEND_TIME_BUDGET)
     if result.stopped in services.OUT_OF_TIME:
@@ -73,12 +68,13 @@ def send_digests() -> None:
 
 
 @shared_task(**RETRY_ON_MAIL_ERRORS)
-def announce_meeting(*, meeting_id: int) -> int:
-    """Tell the members who want new meetings right away that a meeting was published."""
+def announce_meeting(*, meeting_id: int) -> None:
+    """Kept for tasks queued before announcements became delivery rows: make the rows (once) and send."""
     meeting = Meeting.objects.filter(pk=meeting_id, state=MeetingState.PUBLISHED).first()
     if meeting is None:
-        return 0
-    return services.meeting_announce(meeting=meeting)
+        return
+    services.meeting_announcement_create(meeting=meeting)
+    _send(meeting_id)
 
 
 @shared_task(**RETRY_ON_MAIL_ERRORS)

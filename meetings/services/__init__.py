@@ -7,6 +7,7 @@ the change, and lock the rows they read-then-write.
 The package re-exports every public name: ``from meetings import services`` then ``services.rsvp_set(...)``.
 """
 
+from .actions import ActionChange, action_done_set, actions_save
 from .agenda import (
     agenda_item_add,
     agenda_item_leads_set,
@@ -41,8 +42,11 @@ __all__ = [
     "MAX_AHEAD",
     "MEETING_MOVES",
     "STANDARD_AGENDA",
+    "ActionChange",
     "MeetingFull",
     "RSVPRefused",
+    "action_done_set",
+    "actions_save",
     "agenda_item_add",
     "agenda_item_leads_set",
     "agenda_item_move",

@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 
 from community.models import User
 
+from .. import signals
 from ..enums import MeetingState
 from ..models import AgendaItem, Attendance, Meeting, Minutes, Resource
 from ..uploads import validate_upload
+from .actions import ActionChange, _actions_write
 from .common import _lock, _note_change, _record, _refresh
 from .scheduling import validate_online_url
 
@@ -55,12 +57,19 @@ def minutes_save(*, item: AgendaItem, text: str, by: User) -> Minutes | None:
 
 @transaction.atomic
 def minutes_record(
-    *, meeting: Meeting, texts: Iterable[tuple[AgendaItem, str]], by: User, publish: bool = False
+    *,
+    meeting: Meeting,
+    texts: Iterable[tuple[AgendaItem, str]],
+    by: User,
+    publish: bool = False,
+    actions: list[ActionChange] | None = None,
 ) -> Meeting:
-    """Write the minutes of several agenda items of one meeting at once, and publish them if asked.
+    """Write the minutes of several agenda items of one meeting at once, and its actions if given,
+    and publish them if asked.
 
-    One transaction: a refusal or a failure on any item leaves every item as it was.
-    Side effects: see ``minutes_save`` and ``minutes_publish``.
+    One transaction: a refusal or a failure on any item or action leaves everything as it was, and
+    the summary sent on publication sees the actions written with it.
+    Side effects: see ``minutes_save``, ``actions_save`` and ``minutes_publish``.
     """
     locked = _lock(meeting)
     if locked.state == MeetingState.DRAFT:
@@ -69,19 +78,30 @@ def minutes_record(
         if item.meeting_id != locked.pk:
             raise ValidationError(_("That agenda item belongs to another meeting."), code="item")
         minutes_save(item=item, text=text, by=by)
+    if actions is not None:
+        _actions_write(meeting=locked, changes=actions, by=by)
     if publish:
         minutes_publish(meeting=meeting, by=by)
     return meeting
 
 
 def minutes_publish(*, meeting: Meeting, by: User, published: bool = True) -> Meeting:
-    """Show the minutes to members (or hide them again)."""
+    """Show the minutes to members (or hide them again).
+
+    Side effects: publishing sends ``minutes_published`` inside the transaction (reminders make the
+    summary's rows for those who took part, once ever, and send them after commit).
+    """
     with transaction.atomic():
         locked = _lock(meeting)
+        if published and locked.minutes_published_at is not None:
+            _refresh(meeting, locked, ["minutes_published_at", "minutes_published_by_id"])
+            return meeting
         locked.minutes_published_at = timezone.now() if published else None
         locked.minutes_published_by = by if published else None
         _record(locked, by=by, reason="minutes published" if published else "minutes hidden")
         locked.save(update_fields=["minutes_published_at", "minutes_published_by", "updated_at"])
+        if published:
+            signals.minutes_published.send(sender=Meeting, meeting=locked, by=by)
     _refresh(meeting, locked, ["minutes_published_at", "minutes_published_by_id"])
     return meeting
 

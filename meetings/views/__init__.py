@@ -18,6 +18,7 @@ from .meeting import (
 )
 from .records import (
     RESOURCES_PER_PAGE,
+    action_done,
     attendance,
     minutes,
     minutes_history,
@@ -32,6 +33,7 @@ __all__ = [
     "FEED_TOKEN",
     "PAST_PER_PAGE",
     "RESOURCES_PER_PAGE",
+    "action_done",
     "agenda",
     "agenda_item_edit",
     "agenda_item_move",

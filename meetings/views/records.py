@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import facilitator_required, member_required
@@ -17,12 +18,13 @@ from community.pickers import finding, posted_initial
 from .. import selectors, services
 from ..enums import MeetingState
 from ..forms import (
+    ActionFormSet,
     AttendanceForm,
     MinutesForm,
     ResourceForm,
     ResourceSearchForm,
 )
-from ..models import Meeting, Resource
+from ..models import ActionItem, Meeting, Resource
 from .common import _back, _form_error
 
 RESOURCES_PER_PAGE = 20
@@ -47,36 +49,88 @@ def attendance(request, pk: int):
             except ValidationError as error:
                 _form_error(form, error)
             else:
-                messages.success(request, _("Attendance saved: %(count)d present.") % {"count": len(present)})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Attendance saved: %(count)d present.", "Attendance saved: %(count)d present.", len(present)
+                    )
+                    % {"count": len(present)},
+                )
                 return redirect("meetings:detail", pk=meeting.pk)
     else:
         form = AttendanceForm(members=members, initial={"present": list(ticked)}, proposed=ticked)
     return render(request, "meetings/attendance.html", {"meeting": meeting, "form": form, "started": started})
 
 
+def _action_initial(actions) -> list[dict]:
+    return [{"pk": a.pk, "text": a.text, "owner": a.owner_id, "due_on": a.due_on} for a in actions]
+
+
+def _action_changes(formset, known: set[int]) -> list[services.ActionChange]:
+    changes = []
+    for data in (form.cleaned_data for form in formset.forms if form.cleaned_data):
+        pk = data.get("pk")
+        changes.append(
+            services.ActionChange(
+                pk=pk if pk in known else None,
+                text=data.get("text", ""),
+                owner_id=data.get("owner"),
+                due_on=data.get("due_on"),
+                remove=bool(data.get("remove")),
+            )
+        )
+    return changes
+
+
 @facilitator_required
 def minutes(request, pk: int):
     meeting = get_object_or_404(Meeting.objects.exclude(state=MeetingState.DRAFT), pk=pk)
     items = list(meeting.agenda_items.order_by("position", "pk").select_related("minutes"))
+    actions = selectors.minutes_page_actions(meeting)
+    owners = selectors.action_owner_choices()
 
     def text_of(item):
         return item.minutes.text if hasattr(item, "minutes") else ""
 
     if request.method == "POST":
         forms = [(item, MinutesForm(request.POST, prefix=f"item-{item.pk}")) for item in items]
-        if all(form.is_valid() for _item, form in forms):
+        # A page (or a client) that sends no actions leaves them as they are.
+        with_actions = "actions-TOTAL_FORMS" in request.POST
+        action_forms = ActionFormSet(
+            request.POST if with_actions else None, prefix="actions", form_kwargs={"owners": owners}
+        )
+        if all(form.is_valid() for _item, form in forms) and (not with_actions or action_forms.is_valid()):
             publish = request.POST.get("publish") == "1"
-            services.minutes_record(
-                meeting=meeting,
-                texts=[(item, form.cleaned_data["text"].strip()) for item, form in forms],
-                by=request.user,
-                publish=publish,
-            )
-            messages.success(request, _("Minutes saved and published.") if publish else _("Minutes saved."))
-            return redirect("meetings:detail", pk=meeting.pk)
+            try:
+                services.minutes_record(
+                    meeting=meeting,
+                    texts=[(item, form.cleaned_data["text"].strip()) for item, form in forms],
+                    by=request.user,
+                    publish=publish,
+                    actions=_action_changes(action_forms, {action.pk for action in actions}) if with_actions else None,
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Minutes saved and published.") if publish else _("Minutes saved."))
+                return redirect("meetings:detail", pk=meeting.pk)
     else:
         forms = [(item, MinutesForm(initial={"text": text_of(item)}, prefix=f"item-{item.pk}")) for item in items]
-    return render(request, "meetings/minutes.html", {"meeting": meeting, "forms": forms})
+        action_forms = ActionFormSet(initial=_action_initial(actions), prefix="actions", form_kwargs={"owners": owners})
+    return render(request, "meetings/minutes.html", {"meeting": meeting, "forms": forms, "action_forms": action_forms})
+
+
+@member_required
+@require_POST
+def action_done(request, pk: int):
+    """The owner (or a facilitator) ticks an action done, or opens it again (``done=0``)."""
+    action = get_object_or_404(ActionItem.objects.exclude(meeting__state=MeetingState.DRAFT), pk=pk)
+    if not rules.has_perm("meetings.tick_action", request.user, action):
+        raise Http404
+    done = request.POST.get("done", "1") != "0"
+    services.action_done_set(action=action, by=request.user, done=done)
+    messages.success(request, _("Action ticked done.") if done else _("Action open again."))
+    return redirect(_back(request, "/"))
 
 
 @facilitator_required

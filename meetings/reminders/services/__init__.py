@@ -16,6 +16,10 @@ The flow, and why each step is safe to repeat:
    reminders and notice), the rows of the old one are superseded, a cancellation closes the
    reminders, a reminder past its grace window is skipped, nothing begins too close to the start.
 
+The announcement of a published meeting and the summary after its minutes are published are
+rows too, one per member per meeting ever (``ONCE_KINDS``), created in the transaction that
+publishes and sent like the rest.
+
 Digests (``digests``) use the same rows, one per member per frequency and period, and the same
 claim and per-message bookkeeping.
 
@@ -32,9 +36,10 @@ from .rows import (
     REMINDER_RESPONSES,
     change_notice_create,
     change_notice_enqueue,
+    deliveries_send_enqueue,
     delivery_message_id,
-    meeting_announce,
-    meeting_announcement_enqueue,
+    meeting_announcement_create,
+    meeting_summary_create,
     reminder_offsets,
     reminder_settings_update,
     schedule_version,
@@ -56,13 +61,14 @@ __all__ = [
     "change_notice_enqueue",
     "deliveries_claim",
     "deliveries_send",
+    "deliveries_send_enqueue",
     "delivery_message_id",
     "digest_content",
     "digest_row_create",
     "digests_dispatch",
     "digests_send",
-    "meeting_announce",
-    "meeting_announcement_enqueue",
+    "meeting_announcement_create",
+    "meeting_summary_create",
     "reminder_offsets",
     "reminder_settings_update",
     "reminders_dispatch",

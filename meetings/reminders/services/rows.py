@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import mail
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -112,13 +111,20 @@ def _sendable_q(meeting: Meeting, now: datetime) -> Q:
     """The rows of this meeting that may go out at ``now``, given the meeting as loaded."""
     if meeting.state == MeetingState.CANCELLED:
         return Q(kind=DeliveryKind.CANCELLED, starts_at__gt=now)
-    if meeting.state != MeetingState.PUBLISHED or _too_late(meeting, now):
+    if meeting.state != MeetingState.PUBLISHED:
         return Q(pk__in=[])
+    # The summary goes after the meeting, while its minutes are published.
+    sendable = Q(kind=DeliveryKind.SUMMARY) if meeting.minutes_published_at else Q(pk__in=[])
+    if _too_late(meeting, now):
+        return sendable
     version = schedule_version(meeting)
     window = schedule.due_window(starts_at=meeting.starts_at, now=now)
     due = [offset for offset in reminder_offsets(meeting) if window.moment(offset) is schedule.Moment.DUE]
-    return Q(kind=DeliveryKind.REMINDER, version=version, offset_minutes__in=due) | Q(
-        kind=DeliveryKind.RESCHEDULED, version=version
+    return (
+        sendable
+        | Q(kind=DeliveryKind.REMINDER, version=version, offset_minutes__in=due)
+        | Q(kind=DeliveryKind.RESCHEDULED, version=version)
+        | Q(kind=DeliveryKind.ANNOUNCEMENT)
     )
 
 
@@ -130,11 +136,18 @@ def _superseded_q(meeting: Meeting) -> Q:
 
 
 def _never_sendable_q(meeting: Meeting, now: datetime) -> Q:
-    """The rows of this meeting that can no longer go out, whatever happens next."""
+    """The rows of this meeting that can no longer go out, whatever happens next.
+
+    A summary waits while the minutes are hidden (they may be published again); an announcement
+    goes only before the start, of a meeting still published.
+    """
     cancelled_notice_passed = Q(kind=DeliveryKind.CANCELLED, starts_at__lte=now)
-    if meeting.state != MeetingState.PUBLISHED or _too_late(meeting, now):
-        # Cancelled, back to draft or (about to be) started: no reminder, no notice of a new date.
+    if meeting.state != MeetingState.PUBLISHED:
+        # Cancelled or back to draft: no reminder, no notice of a new date, no announcement, no summary.
         return ~Q(kind=DeliveryKind.CANCELLED) | cancelled_notice_passed
+    if _too_late(meeting, now):
+        # (About to be) started: only the summary may still go.
+        return ~Q(kind=DeliveryKind.SUMMARY)
     window = schedule.due_window(starts_at=meeting.starts_at, now=now)
     offsets = reminder_offsets(meeting)
     return (
@@ -250,40 +263,59 @@ def _meetings_with_settings():
     return Meeting.objects.select_related("reminder_settings")
 
 
-def meeting_announcement_enqueue(*, meeting: Meeting) -> None:
-    """Queue the announcement of a published meeting once the current transaction commits."""
-    from ..tasks import queue_meeting_announcement
-
-    transaction.on_commit(partial(queue_meeting_announcement, meeting_id=meeting.pk))
-
-
-def meeting_announce(*, meeting: Meeting) -> int:
-    """Email the meeting, with its one-click answers, to the members who want new meetings right away.
-
-    Members who gather new meetings in a digest find it there instead (see ``digests``). Returns
-    the number of messages the mail server accepted.
-    """
-    from community.enums import NotificationFrequency, NotificationKind
-    from community.notifications import build_message
-    from meetings.ical import meeting_url
-
-    from ..signing import rsvp_urls
-
-    members = _approved_members().filter(meeting_news_frequency=NotificationFrequency.IMMEDIATE)
-    messages = [
-        build_message(
-            user=member,
-            template="meetings/email/meeting_published",
-            context={
-                "meeting": meeting,
-                "meeting_url": meeting_url(meeting),
-                "rsvp_links": rsvp_urls(meeting_id=meeting.pk, member_id=member.pk),
-            },
+def _once_rows_create(*, meeting: Meeting, kind: str, member_ids) -> int:
+    """One row of ``kind`` per member (the constraint keeps one, whoever inserts it first)."""
+    rows = [
+        Delivery(
+            meeting=meeting,
+            member_id=member_id,
+            kind=kind,
+            version=meeting.sequence,
+            starts_at=meeting.starts_at,
+            message_id=_message_id(kind=kind, meeting_id=meeting.pk, member_id=member_id, offset=0, version=0),
         )
-        for member in members
-        if member.wants(NotificationKind.MEETING_NEWS)
+        for member_id in member_ids
     ]
-    if not messages:
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return len(rows)
+
+
+def meeting_announcement_create(*, meeting: Meeting) -> int:
+    """Rows announcing a published meeting to the approved members who want new meetings right away.
+
+    Call it inside the publication's transaction (it rolls back with it); members who gather new
+    meetings in a digest find the meeting there instead (see ``digests``). Idempotent: one row
+    per member per meeting, ever. Returns the number of rows asked for.
+    """
+    from community.enums import NotificationFrequency
+
+    if meeting.state != MeetingState.PUBLISHED:
         return 0
-    with mail.get_connection() as connection:
-        return connection.send_messages(messages) or 0
+    member_ids = _approved_members().filter(meeting_news_frequency=NotificationFrequency.IMMEDIATE)
+    return _once_rows_create(
+        meeting=meeting, kind=DeliveryKind.ANNOUNCEMENT, member_ids=member_ids.values_list("pk", flat=True)
+    )
+
+
+def meeting_summary_create(*, meeting: Meeting) -> int:
+    """Rows for the summary of a meeting whose minutes are published: to the members recorded
+    present and those who answered going or maybe.
+
+    Idempotent: one row per member per meeting, ever (hiding the minutes and publishing them again
+    sends nothing new to those who had one). Rows stay waiting while the minutes are hidden.
+    """
+    if meeting.state != MeetingState.PUBLISHED or meeting.minutes_published_at is None:
+        return 0
+    concerned = Q(attendances__meeting=meeting) | Q(rsvps__meeting=meeting, rsvps__response__in=REMINDER_RESPONSES)
+    member_ids = _approved_members().filter(concerned).values_list("pk", flat=True).distinct()
+    return _once_rows_create(meeting=meeting, kind=DeliveryKind.SUMMARY, member_ids=list(member_ids))
+
+
+def deliveries_send_enqueue(*, meeting: Meeting) -> None:
+    """Hand the meeting's sendable rows to a send task once the current transaction commits.
+
+    If the task is lost (the broker, a worker), the next beat tick hands the open rows out again.
+    """
+    from ..tasks import queue_send
+
+    transaction.on_commit(partial(queue_send, meeting_id=meeting.pk))

@@ -20,7 +20,7 @@ from community.enums import NotificationKind
 from community.notifications import build_message
 from meetings.enums import RSVPResponse
 from meetings.ical import meeting_ics, meeting_url
-from meetings.models import RSVP, AgendaItem, Meeting
+from meetings.models import RSVP, ActionItem, AgendaItem, Meeting, Resource
 
 from ..enums import DeliveryKind, DeliveryStatus
 from ..models import Delivery
@@ -35,6 +35,7 @@ from .rows import (
     _too_late,
     _worn_out_q,
     delivery_message_id,
+    reminder_offsets,
 )
 
 logger = logging.getLogger(__name__)
@@ -44,7 +45,12 @@ TEMPLATES = {
     DeliveryKind.REMINDER: "meetings/email/reminder",
     DeliveryKind.RESCHEDULED: "meetings/email/meeting_rescheduled",
     DeliveryKind.CANCELLED: "meetings/email/meeting_cancelled",
+    DeliveryKind.ANNOUNCEMENT: "meetings/email/meeting_published",
+    DeliveryKind.SUMMARY: "meetings/email/meeting_summary",
 }
+
+# Kinds about a meeting still to come: none begins too close to its start.
+BEFORE_THE_START = (DeliveryKind.REMINDER, DeliveryKind.RESCHEDULED, DeliveryKind.ANNOUNCEMENT)
 
 
 # Errors after which the whole batch is worth retrying later (server down, connection lost).
@@ -67,6 +73,7 @@ def deliveries_claim(*, meeting: Meeting, now: datetime, limit: int) -> tuple[st
                 meeting__state=meeting.state,
                 meeting__starts_at=meeting.starts_at,
                 meeting__sequence=meeting.sequence,
+                meeting__minutes_published_at=meeting.minutes_published_at,
             )
             .exclude(_worn_out_q())
             .order_by("pk")
@@ -107,26 +114,58 @@ OUT_OF_TIME = ("time budget", "soft time limit")
 
 
 def _meeting_for_sending(meeting_id: int) -> Meeting | None:
-    items = AgendaItem.objects.order_by("position", "pk").prefetch_related("leads")
+    items = AgendaItem.objects.order_by("position", "pk").select_related("minutes").prefetch_related("leads")
+    actions = ActionItem.objects.select_related("owner").order_by("due_on", "pk")
     return (
         _meetings_with_settings()
-        .prefetch_related(Prefetch("agenda_items", queryset=items, to_attr="agenda"))
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=items, to_attr="agenda"),
+            Prefetch("resources", queryset=Resource.objects.order_by("created_at", "pk"), to_attr="resource_list"),
+            Prefetch("actions", queryset=actions, to_attr="action_list"),
+        )
         .filter(pk=meeting_id)
         .first()
     )
 
 
+def _absolute(href: str) -> str:
+    """Files are served by a members-only view of the site (a path); links are already absolute."""
+    return settings.SITE_URL + href if href.startswith("/") else href
+
+
 def _base_context(meeting: Meeting) -> dict:
-    """What every message about the meeting shares; plain values, as it is rendered once per recipient."""
+    """What every message about the meeting shares; plain values, as it is rendered once per recipient.
+
+    The minutes, resources and actions are for the summary (the minutes are shown to members only
+    once published, which a summary row also waits for).
+    """
+    published = meeting.minutes_published_at is not None
     agenda = [
         {
             "title": item.display_title,
             "duration_minutes": item.duration_minutes,
             "leads": ", ".join(str(lead) for lead in item.leads.all()),
+            "minutes": item.minutes.text if published and hasattr(item, "minutes") else "",
         }
         for item in meeting.agenda
     ]
-    return {"meeting": meeting, "agenda": agenda, "meeting_url": meeting_url(meeting)}
+    resources = [
+        {"title": resource.title, "url": _absolute(resource.href), "description": resource.description}
+        for resource in meeting.resource_list
+    ]
+    actions = [
+        {"text": action.text, "owner": str(action.owner) if action.owner_id else "", "due_on": action.due_on}
+        for action in meeting.action_list
+    ]
+    last_offset = min(reminder_offsets(meeting), default=None)
+    return {
+        "meeting": meeting,
+        "agenda": agenda,
+        "resources": resources,
+        "actions": actions,
+        "meeting_url": meeting_url(meeting),
+        "last_offset": last_offset,
+    }
 
 
 def _still_wanted(row: Delivery, answer: str | None) -> bool:
@@ -140,6 +179,12 @@ def _still_wanted(row: Delivery, answer: str | None) -> bool:
         return False
     if row.kind == DeliveryKind.REMINDER:
         return member.wants(NotificationKind.REMINDERS) and (answer is None or answer in REMINDER_RESPONSES)
+    if row.kind == DeliveryKind.ANNOUNCEMENT:
+        return member.wants(NotificationKind.MEETING_NEWS)
+    if row.kind == DeliveryKind.SUMMARY:
+        # Those recorded present or who answered going or maybe (see ``meeting_summary_create``),
+        # unless they turned meeting reminders off: the summary closes what the reminders opened.
+        return member.wants(NotificationKind.REMINDERS)
     return member.wants(NotificationKind.MEETING_CHANGES) and answer in NOTICE_RESPONSES
 
 
@@ -244,7 +289,9 @@ def _row_now(row: Delivery, token: str):
     return (
         Delivery.objects.filter(pk=row.pk, claim_token=token, status=DeliveryStatus.CLAIMED)
         .annotate(answer=Subquery(answer))
-        .values_list("meeting__state", "meeting__starts_at", "meeting__sequence", "answer")
+        .values_list(
+            "meeting__state", "meeting__starts_at", "meeting__sequence", "meeting__minutes_published_at", "answer"
+        )
         .first()
     )
 
@@ -265,13 +312,13 @@ def _send_batch(*, meeting, rows, token, clock, check_time, result: SendResult) 
             check_time()
             if time.monotonic() >= batch_ends:
                 raise StopSending("time budget")
-            if row.kind != DeliveryKind.CANCELLED and _too_late(meeting, clock(), slowest):
+            if row.kind in BEFORE_THE_START and _too_late(meeting, clock(), slowest):
                 raise StopSending("start")
             current = _row_now(row, token)
             if current is None:
                 continue
-            state, starts_at, sequence, answer = current
-            if (state, starts_at, sequence) != (meeting.state, meeting.starts_at, meeting.sequence):
+            *now_is, answer = current
+            if tuple(now_is) != (meeting.state, meeting.starts_at, meeting.sequence, meeting.minutes_published_at):
                 raise StopSending("meeting changed")
             if not _still_wanted(row, answer):
                 mine.filter(pk=row.pk).update(status=DeliveryStatus.SKIPPED, claim_token="")
@@ -343,9 +390,15 @@ def _message(*, meeting, row, answer, context, attachments):
         "answer": answer,
         "answer_label": RSVPResponse(answer).label if answer else "",
         "rsvp_links": None,
+        # The last reminder carries the button to join (the meeting is about to start).
+        "join_url": meeting.online_url
+        if row.kind == DeliveryKind.REMINDER and row.offset_minutes == context["last_offset"]
+        else "",
     }
-    if row.kind == DeliveryKind.REMINDER and answer is None:
+    if row.kind in (DeliveryKind.REMINDER, DeliveryKind.ANNOUNCEMENT) and answer is None:
         extra["rsvp_links"] = rsvp_urls(meeting_id=meeting.pk, member_id=row.member_id)
+    if row.kind == DeliveryKind.SUMMARY:
+        attachments = ()  # the meeting is over: nothing to add to a calendar
     message = build_message(
         user=row.member, template=TEMPLATES[row.kind], context=context | extra, attachments=attachments
     )
