@@ -21,12 +21,19 @@ def _nothing(user) -> None:
     return None
 
 
+def _no_url() -> str | None:
+    return None
+
+
 profile_sections: Callable[..., list[dict]] = _no_sections
 export_personal_data: Callable[..., dict] = _no_data
 erase_personal_data: Callable[..., None] = _nothing
+# The path of the guide's onboarding chapter, or None when there is no such chapter.
+onboarding_chapter_path: Callable[[], str | None] = _no_url
 
 
-def fill(*, profile_sections_of, export_of, erase_of) -> None:
+def fill(*, profile_sections_of, export_of, erase_of, onboarding_chapter_path_of=_no_url) -> None:
     """Hand community the composed functions (called from ``PortalConfig.ready``)."""
-    global profile_sections, export_personal_data, erase_personal_data
+    global profile_sections, export_personal_data, erase_personal_data, onboarding_chapter_path
     profile_sections, export_personal_data, erase_personal_data = profile_sections_of, export_of, erase_of
+    onboarding_chapter_path = onboarding_chapter_path_of
