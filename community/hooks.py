@@ -62,6 +62,7 @@ def search(query, user) -> list[dict]:
 
 
 def export_personal_data(user) -> dict:
+    pairings = selectors.buddy_pairings_of(user)
     return {
         "account": {
             "username": user.username,
@@ -96,5 +97,10 @@ def export_personal_data(user) -> dict:
                 "show_photo": user.show_photo,
                 "listed_in_directory": user.listed_in_directory,
             },
+        },
+        "first_steps": {
+            "onboarding_chapter_read_at": user.onboarding_read_at.isoformat() if user.onboarding_read_at else None,
+            "buddy": pairings["buddy"].display_name if pairings["buddy"] else None,
+            "buddy_of": [newcomer.display_name for newcomer in pairings["newcomers"]],
         },
     }

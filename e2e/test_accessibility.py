@@ -82,6 +82,7 @@ def _urls(role: str) -> list[str]:
     if role == "facilitator":
         session = NetworkingSession.objects.order_by("pk").first()
         pages += ["/members/pending/", "/meetings/new/", f"/meetings/{session.meeting_id}/networking/"]
+        pages.append(f"/members/{member.username}/buddy/")
         pages += [f"/meetings/{session.meeting_id}/networking/{session.pk}/", "/admin/"]
         # The live session's projected screen and presenter view.
         pages += [f"/meetings/{live.meeting_id}/networking/{live.pk}/{screen}/" for screen in ("live", "presenter")]

@@ -249,3 +249,14 @@ def test_pending_page_lists_newcomers_without_buddy(facilitator_client, facilita
 
     assert f'id="newcomer-{waiting.username}"' in page
     assert f'id="newcomer-{paired.username}"' not in page
+
+
+def test_export_holds_the_pairing_and_the_reading(client, facilitator):
+    newcomer = factories.UserFactory(display_name="Nina Newcomer")
+    buddy = factories.UserFactory(display_name="Bruno Buddy")
+    services.buddy_pair(newcomer=newcomer, buddy=buddy, by=facilitator)
+    client.force_login(buddy)
+
+    data = client.get(reverse("community:export")).json()
+
+    assert data["first_steps"] == {"onboarding_chapter_read_at": None, "buddy": None, "buddy_of": ["Nina Newcomer"]}
