@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
 from taggit import admin as taggit_admin
 from taggit.models import Tag
@@ -30,7 +31,8 @@ def _membership_action(to: str, description):
         if moved:
             modeladmin.message_user(
                 request,
-                _("%(count)d account(s) moved to “%(state)s”.") % {"count": moved, "state": MemberState(to).label},
+                ngettext("%(count)d account moved to “%(state)s”.", "%(count)d accounts moved to “%(state)s”.", moved)
+                % {"count": moved, "state": MemberState(to).label},
             )
         if refused:
             modeladmin.message_user(

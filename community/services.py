@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from . import audit, slots
-from .enums import DIGEST_FREQUENCIES, DIGEST_TOPICS, AuditKind, MemberState
+from .enums import DIGEST_FREQUENCIES, DIGEST_TOPICS, AuditKind, MemberState, NotificationFrequency
 from .models import MemberLanguage, Organisation
 
 # Paths under /members/ that a username must not shadow.
@@ -164,19 +164,30 @@ def _digest_cursors_follow(member, values: dict, now) -> list[str]:
 
     A topic that starts being gathered begins its first window now (nothing from before is
     gathered); weekly to monthly (or back) keeps the chain, so the next digest starts exactly
-    where the last one ended. Returns the fields changed.
+    where the last one ended; a topic moved to "right away" gets a last digest of what was
+    gathered since its previous one (``slots.close_digest``), a topic moved to "never" none.
+    Holds the member's row while it reads the window ends (the beat's dispatcher moves them
+    under the same lock). Returns the fields changed.
     """
-    changed = []
-    for topic in DIGEST_TOPICS:
-        name = f"{topic}_frequency"
-        if name not in values:
-            continue
-        was, becomes = member.frequency(topic) in DIGEST_FREQUENCIES, values[name] in DIGEST_FREQUENCIES
-        if was == becomes:
-            continue
-        setattr(member, f"{topic}_digested_until", now if becomes else None)
-        changed.append(f"{topic}_digested_until")
-    return changed
+    moving = [
+        topic
+        for topic in DIGEST_TOPICS
+        if f"{topic}_frequency" in values
+        and (member.frequency(topic) in DIGEST_FREQUENCIES) != (values[f"{topic}_frequency"] in DIGEST_FREQUENCIES)
+    ]
+    if not moving:
+        return []
+    fields = [f"{topic}_{suffix}" for topic in moving for suffix in ("frequency", "digested_until")]
+    held = get_user_model().objects.select_for_update().only(*fields).get(pk=member.pk)
+    closing: dict[str, dict] = {}
+    for topic in moving:
+        was, becomes = held.frequency(topic), values[f"{topic}_frequency"]
+        if was in DIGEST_FREQUENCIES and becomes == NotificationFrequency.IMMEDIATE:
+            closing.setdefault(was, {})[topic] = (held.digested_until(topic), now)
+        setattr(member, f"{topic}_digested_until", now if becomes in DIGEST_FREQUENCIES else None)
+    for frequency, windows in closing.items():
+        slots.close_digest(member_id=member.pk, frequency=frequency, windows=windows, now=now)
+    return [f"{topic}_digested_until" for topic in moving]
 
 
 def profile_update(

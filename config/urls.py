@@ -38,6 +38,7 @@ urlpatterns = [
     path("meetings/", include((meetings_patterns, "meetings"))),
     path("themes/", include("themes.urls")),
     path("guide/", include("guide.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -83,6 +83,8 @@ def _urls(role: str) -> list[str]:
         session = NetworkingSession.objects.order_by("pk").first()
         pages += ["/members/pending/", "/meetings/new/", f"/meetings/{session.meeting_id}/networking/"]
         pages.append(f"/members/{member.username}/buddy/")
+        # Community at a glance: since the start (every chart and table filled), and a bad range.
+        pages += ["/reports/?period=all", "/reports/?period=range&from=2024-12-31&to=2024-01-01"]
         pages += [f"/meetings/{session.meeting_id}/networking/{session.pk}/", "/admin/"]
         # The live session's projected screen and presenter view.
         pages += [f"/meetings/{live.meeting_id}/networking/{live.pk}/{screen}/" for screen in ("live", "presenter")]

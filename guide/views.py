@@ -77,9 +77,9 @@ def chapter(request, slug):
     """One chapter with its published entries, grouped by kind, each in the reader's language
     (``?lang=`` or the page's) when a published translation exists.
 
-    Visitors reading the same language all see the same page: its body is cached under the
-    guide's version and that language. Members also see where each entry came from and the
-    link to translate it, rendered for them.
+    Readers of the same language and kind (visitor, or member — members also see where each
+    entry came from and the link to translate it) all see the same page: its body is cached
+    under the guide's version, that language and that kind.
     """
     language = selectors.reader_language(request.GET.get("lang", ""), get_language())
     try:
@@ -89,13 +89,15 @@ def chapter(request, slug):
     page_number = request.GET.get("page", "1")
     show_sources = is_member(request.user)
     extra = f"&lang={language}" if request.GET.get("lang") == language else ""
-    if show_sources or not (page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES):
+    if not (page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES):
         body = _chapter_body(request, chapter, page_number, language=language, show_sources=show_sources, extra=extra)
     else:
-        key = fragment_key("chapter", chapter.pk, language, bool(extra), int(page_number))
+        key = fragment_key("chapter", chapter.pk, language, bool(extra), int(page_number), show_sources)
         body = cached_fragment(
             key,
-            lambda: _chapter_body(request, chapter, page_number, language=language, show_sources=False, extra=extra),
+            lambda: _chapter_body(
+                request, chapter, page_number, language=language, show_sources=show_sources, extra=extra
+            ),
         )
     return render(request, "guide/chapter.html", {"chapter": chapter, "body": body, "reader_language": language})
 

@@ -35,6 +35,7 @@ from meetings import services as meetings_services
 from meetings.networking import hooks as networking_parts
 from meetings.networking import services as networking_services
 from meetings.reminders import hooks as reminders_parts
+from reports import hooks as reports_parts
 from themes import hooks as themes_parts
 from themes import services as themes_services
 
@@ -68,6 +69,7 @@ MEETING_SECTIONS = (
     reminders_parts.meeting_sections,
     themes_parts.meeting_sections,
     guide_parts.meeting_sections,
+    reports_parts.meeting_sections,
 )
 
 DIGEST_SECTIONS = (

@@ -88,7 +88,7 @@ def test_admin_approve_action_goes_through_the_state_machine(
     assert (pending.state, pending.state_changed_by) == (MemberState.APPROVED, staff_facilitator_client.user)
     assert [m.to for m in mail.outbox] == [[pending.email]]
     body = response.content.decode()
-    assert "1 account(s) moved to “Approved”." in body
+    assert "1 account moved to “Approved”." in body
     assert f"Not allowed from their current state: {approved}." in body
 
 

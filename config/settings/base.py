@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "meetings.reminders",
     "meetings.networking",
     "guide",
+    "reports",
     "portal",
     "search",
 ]

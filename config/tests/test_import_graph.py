@@ -22,6 +22,7 @@ APPS = {
     "guide": "guide",
     "portal": "portal",
     "search": "search",
+    "reports": "reports",
 }
 
 
@@ -112,7 +113,8 @@ def test_apps_import_downwards_in_the_expected_order():
         "reminders": {"meetings", "community"},
         "networking": {"meetings", "community"},
         "guide": {"themes", "meetings", "community"},
-        "portal": {"guide", "themes", "reminders", "networking", "meetings", "community"},
+        "reports": {"guide", "themes", "networking", "meetings", "community"},
+        "portal": {"reports", "guide", "themes", "reminders", "networking", "meetings", "community"},
         "search": {"guide", "themes", "meetings", "community"},
     }
 

@@ -1,4 +1,4 @@
-"""The visitors' cached guide pages: a reader never sees a stale entry after a change."""
+"""The cached guide pages (visitors' and members'): a reader never sees a stale entry after a change."""
 
 import pytest
 from django.test import Client
@@ -70,3 +70,32 @@ def test_an_author_renamed_is_credited_by_the_new_name_and_a_sign_in_keeps_the_c
 
     assert "Ana Silva Costa" in _entries(visitor, "/guide/governance/")
     assert guide_version() > before
+
+
+def test_members_get_their_cached_page_with_the_sources_and_a_renamed_source_at_once(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from themes.models import Theme
+
+    client.force_login(UserFactory())
+    theme = Theme.objects.create(title="Shared desks", summary="How three centres share one desk.")
+    chapter = ChapterFactory(slug="governance")
+    ContributionFactory(chapter=chapter, state=S.PUBLISHED, title="One desk", source_theme=theme)
+    assert "Shared desks" in _entries(client, "/guide/governance/")
+    assert "Shared desks" not in _entries(Client(), "/guide/governance/")  # visitors see no sources
+
+    with CaptureQueriesContext(connection) as cached:
+        client.get("/guide/governance/")
+    assert not [q for q in cached.captured_queries if 'FROM "guide_contribution"' in q["sql"]]
+
+    before = guide_version()
+    Theme.objects.filter(pk=theme.pk).update(interest_count=3)  # a count, not what the guide shows
+    theme.refresh_from_db()
+    theme.summary = "Another summary."
+    theme.save()
+    assert guide_version() == before
+    theme.title = "One desk, three centres"
+    theme.save()
+
+    assert "One desk, three centres" in _entries(client, "/guide/governance/")

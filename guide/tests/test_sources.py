@@ -16,7 +16,7 @@ from themes.enums import ThemeReason, ThemeState
 from themes.models import Theme
 
 from .factories import ChapterFactory, ContributionFactory
-from .test_views import _form_data
+from .pages import contribution_form_data as _form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import facilitator_required, member_required
@@ -47,7 +48,13 @@ def attendance(request, pk: int):
             except ValidationError as error:
                 _form_error(form, error)
             else:
-                messages.success(request, _("Attendance saved: %(count)d present.") % {"count": len(present)})
+                messages.success(
+                    request,
+                    ngettext(
+                        "Attendance saved: %(count)d present.", "Attendance saved: %(count)d present.", len(present)
+                    )
+                    % {"count": len(present)},
+                )
                 return redirect("meetings:detail", pk=meeting.pk)
     else:
         form = AttendanceForm(members=members, initial={"present": list(ticked)}, proposed=ticked)

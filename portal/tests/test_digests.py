@@ -289,3 +289,33 @@ def test_publishing_a_meeting_mails_only_members_who_want_new_meetings_right_awa
 
     assert [m.to for m in mail.outbox] == [[right_away.email]]
     assert "/going/" in mail.outbox[0].body and mail.outbox[0].body.startswith("Olá")
+
+
+def test_moving_a_topic_back_to_right_away_sends_what_was_gathered_since_the_last_digest():
+    since = timezone.now() - timedelta(days=3)
+    member = weekly_member(since=since)
+    theme_at(since + timedelta(days=1), title="Gathered before the switch")
+
+    profile_update(member=member, values={"theme_updates_frequency": "immediate"}, languages=[], expertise=[])
+    sent = send(timezone.now())
+
+    [(kind, _start, _end, windows)] = digest_rows(member)
+    assert kind == DeliveryKind.WEEKLY_DIGEST
+    assert windows["theme_updates"][0] == since.isoformat()
+    assert [message.to for message in sent] == [[member.email]]
+    assert "Gathered before the switch" in sent[0].body
+    member.refresh_from_db()
+    assert member.theme_updates_digested_until is None
+    services.digests_dispatch(now=timezone.now() + timedelta(days=8))
+    assert len(digest_rows(member)) == 1
+
+
+def test_moving_a_topic_to_never_drops_what_was_gathered():
+    since = timezone.now() - timedelta(days=3)
+    member = weekly_member(since=since)
+    theme_at(since + timedelta(days=1), title="Not wanted any more")
+
+    profile_update(member=member, values={"theme_updates_frequency": "never"}, languages=[], expertise=[])
+
+    assert digest_rows(member) == []
+    assert send(timezone.now()) == []

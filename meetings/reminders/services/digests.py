@@ -14,7 +14,7 @@ import logging
 import math
 import smtplib
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from email.utils import make_msgid
 from functools import partial
 from urllib.parse import urlsplit
@@ -92,6 +92,35 @@ def digest_row_create(*, member_id: int, frequency: str, now: datetime) -> bool:
             **{f"{topic}_digested_until": due.period_end for topic in due.windows}
         )
     return True
+
+
+def digest_closing_create(*, member_id: int, frequency: str, windows: dict, now: datetime) -> bool:
+    """A last digest for topics a member moves from ``frequency`` to "right away": what was
+    gathered since the last digest of each, up to the switch, so nothing is dropped.
+
+    ``windows`` maps each topic to ``(start, end)``; empty windows are left out. Called inside the
+    caller's transaction, which holds the member's row (as ``digest_row_create`` does). Returns whether a row
+    was created; its sending is queued after commit.
+    """
+    from ..tasks import queue_digests_send
+
+    windows = {topic: (start, end) for topic, (start, end) in windows.items() if start is not None and start < end}
+    if not windows:
+        return False
+    kind = KIND_OF[frequency]
+    # Keyed at the switch (a period of one microsecond ending then: a period's own row starts on
+    # a boundary, so the two never meet on the unique key).
+    row = Delivery(
+        member_id=member_id,
+        kind=kind,
+        period_start=now - timedelta(microseconds=1),
+        period_end=now,
+        digest_windows={topic: [start.isoformat(), end.isoformat()] for topic, (start, end) in windows.items()},
+        message_id=_digest_message_id(kind=kind, member_id=member_id, period_start=now),
+    )
+    created = Delivery.objects.bulk_create([row], ignore_conflicts=True)
+    transaction.on_commit(partial(queue_digests_send))
+    return bool(created)
 
 
 def digests_dispatch(*, now: datetime | None = None) -> int:
