@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0011_notification_frequencies'),
+        ('community', '0012_meeting_news_right_away'),
     ]
 
     operations = [
