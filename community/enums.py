@@ -50,3 +50,4 @@ class AuditKind(models.TextChoices):
     QUESTION_SHOWN = "question_shown", _("Question shown again")
     ENTRY_PUBLISHED = "entry_published", _("Guide entry published")
     ENTRY_REJECTED = "entry_rejected", _("Guide contribution rejected")
+    BUDDY_PAIRED = "buddy_paired", _("Newcomer paired with a buddy")

@@ -5,6 +5,7 @@ from .enums import MemberState
 from .languages import LANGUAGES
 from .models import Organisation, User, canonical_time_zone, time_zone_choices
 from .photos import prepare_photo
+from .pickers import find_field
 from .rules import is_guide_editor
 from .services import PROFILE_FIELDS
 
@@ -174,3 +175,19 @@ class AccountDeleteForm(forms.Form):
         elif value.strip().lower() != self.user.email.lower():
             raise forms.ValidationError(_("This is not the email address of your account."))
         return value
+
+
+class BuddyForm(forms.Form):
+    """A facilitator picks a newcomer's buddy among approved members (suggested or found)."""
+
+    buddy = forms.ModelChoiceField(
+        label=_("Buddy"),
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a buddy."), "invalid_choice": _("Choose an approved member.")},
+    )
+    find = find_field()
+
+    def __init__(self, *args, newcomer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["buddy"].queryset = User.objects.approved().exclude(pk=newcomer.pk)

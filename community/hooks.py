@@ -1,6 +1,7 @@
 """What the community app adds to the composed pages (listed in ``portal.composition``)."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from . import seed, selectors
@@ -27,8 +28,21 @@ def dashboard_panels(user) -> list[dict]:
         {
             "template": "community/panels/_welcome.html",
             "missing": missing,
+            "pairings": selectors.buddy_pairings_of(user),
             "member_count": selectors.directory_members().count(),
             "pending_count": selectors.pending_members().count() if is_facilitator(user) else 0,
+        }
+    ]
+
+
+def first_steps(member) -> list[dict]:
+    """A newcomer's first step in the community app: a complete profile."""
+    return [
+        {
+            "key": "profile",
+            "label": _("Complete your profile"),
+            "url": reverse("community:profile_edit"),
+            "done": all(done for _key, done in selectors.profile_completion(member)),
         }
     ]
 
@@ -48,6 +62,7 @@ def search(query, user) -> list[dict]:
 
 
 def export_personal_data(user) -> dict:
+    pairings = selectors.buddy_pairings_of(user)
     return {
         "account": {
             "username": user.username,
@@ -83,5 +98,10 @@ def export_personal_data(user) -> dict:
                 "show_photo": user.show_photo,
                 "listed_in_directory": user.listed_in_directory,
             },
+        },
+        "first_steps": {
+            "onboarding_chapter_read_at": user.onboarding_read_at.isoformat() if user.onboarding_read_at else None,
+            "buddy": pairings["buddy"].display_name if pairings["buddy"] else None,
+            "buddy_of": [newcomer.display_name for newcomer in pairings["newcomers"]],
         },
     }

@@ -183,6 +183,10 @@ class User(AbstractUser):
     last_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
     previous_visit_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # A newcomer's first steps: when the member first opened the guide's onboarding chapter
+    # (``settings.ONBOARDING_CHAPTER_SLUG``), written once by ``community.middleware``.
+    onboarding_read_at = models.DateTimeField(_("onboarding chapter read at"), null=True, blank=True, editable=False)
+
     # What the directory shows of the member, kept current by the database on every write
     # (centre, expertise and privacy choices included); empty while not listed.
     search_vector = SearchVectorField(null=True, editable=False)
@@ -325,3 +329,37 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.target_label}"
+
+
+class BuddyPairing(models.Model):
+    """A newcomer and the member a facilitator asked to welcome them (one buddy per newcomer).
+
+    ``introduced_at`` is set when the introduction mails go out, so they go out once per pairing.
+    """
+
+    newcomer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("newcomer"), on_delete=models.CASCADE, related_name="buddy_pairing"
+    )
+    buddy = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("buddy"), on_delete=models.CASCADE, related_name="buddy_of"
+    )
+    paired_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paired by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    paired_at = models.DateTimeField(_("paired at"), auto_now_add=True)
+    introduced_at = models.DateTimeField(_("introduction sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("buddy pairing")
+        verbose_name_plural = _("buddy pairings")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(newcomer=models.F("buddy")), name="buddy_is_someone_else"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(buddy)s, buddy of %(newcomer)s") % {"buddy": self.buddy, "newcomer": self.newcomer}

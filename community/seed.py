@@ -333,7 +333,8 @@ def seed_community(stdout) -> None:
                 display_name=p["display_name"],
                 password=unusable,
                 state=MemberState.APPROVED,
-                state_changed_at=now,
+                # Approved when they joined: only the recent ones are newcomers (first steps, buddy).
+                state_changed_at=now - timedelta(days=p["joined_days_ago"]),
                 job_title=p["job_title"],
                 organisation=p["centre"],
                 city=p["city"],

@@ -1,17 +1,20 @@
 """Reads the community pages need, each with the joins that keep its query count flat."""
 
+from datetime import timedelta
 from functools import reduce
 from operator import and_, or_
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
+from django.utils import timezone
 from taggit.models import Tag, TaggedItem
 
 from .enums import AuditKind, MemberState
-from .models import PHOTO_FOLDER, AuditEntry, MemberLanguage, Organisation
+from .models import PHOTO_FOLDER, AuditEntry, BuddyPairing, MemberLanguage, Organisation
 from .rules import can_view_profile, is_member
 
 
@@ -128,7 +131,15 @@ def centre_members(organisation: Organisation) -> QuerySet:
 
 
 def profile_completion(member) -> list[tuple[str, bool]]:
-    """Which parts of a profile are filled in, as (key, done) pairs, for the welcome panel."""
+    """Which parts of a profile are filled in, as (key, done) pairs, for the welcome panel and the
+    first steps (kept on the member object: both ask on the same page)."""
+    cached = getattr(member, "_profile_completion", None)
+    if cached is None:
+        cached = member._profile_completion = _profile_completion(member)
+    return cached
+
+
+def _profile_completion(member) -> list[tuple[str, bool]]:
     return [
         ("job_title", bool(member.job_title)),
         ("centre", bool(member.organisation_id or member.organisation_other)),
@@ -145,3 +156,75 @@ def audit_entries(*, kind: str = "") -> QuerySet[AuditEntry]:
     if kind:
         entries = entries.filter(kind=kind) if kind in AuditKind.values else entries.none()
     return entries
+
+
+# --- A newcomer's first steps ---------------------------------------------------------------
+
+
+def is_newcomer(member, *, now=None) -> bool:
+    """Whether an approved member was approved less than ``settings.FIRST_STEPS_DAYS`` ago (no query)."""
+    if not (member.is_approved and member.state_changed_at):
+        return False
+    now = now or timezone.now()
+    return member.state_changed_at > now - timedelta(days=settings.FIRST_STEPS_DAYS)
+
+
+def newcomers_without_buddy(*, now=None, limit: int = 50) -> QuerySet:
+    """Members approved within the first-steps window who have no buddy yet, newest first."""
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.FIRST_STEPS_DAYS)
+    return (
+        get_user_model()
+        .objects.approved()
+        .filter(state_changed_at__gt=since, buddy_pairing__isnull=True)
+        .select_related("organisation")
+        .order_by("-state_changed_at", "pk")[:limit]
+    )
+
+
+def buddy_suggestions(newcomer, *, limit: int = 10) -> list:
+    """Approved members who share a language or the country with ``newcomer``: both first, then a
+    language, then the country; by name within each. Each carries ``shares_language`` and
+    ``shares_country``."""
+    User = get_user_model()
+    codes = list(newcomer.languages_spoken.values_list("code", flat=True))
+    shared_language = Exists(MemberLanguage.objects.filter(member=OuterRef("pk"), code__in=codes))
+    same_country = Q(country=newcomer.country) if newcomer.country else Q(pk__in=[])
+    members = (
+        User.objects.approved()
+        .exclude(pk=newcomer.pk)
+        .annotate(
+            shares_language=shared_language if codes else Value(False, output_field=BooleanField()),
+            shares_country=Case(When(same_country, then=True), default=False, output_field=BooleanField()),
+        )
+        .annotate(
+            rank=Case(
+                When(shares_language=True, shares_country=True, then=0),
+                When(shares_language=True, then=1),
+                When(shares_country=True, then=2),
+                default=3,
+                output_field=IntegerField(),
+            )
+        )
+        .filter(rank__lt=3)
+        .select_related("organisation")
+        .order_by("rank", "display_name", "pk")
+    )
+    return list(members[:limit])
+
+
+def buddy_pairings_of(member) -> dict:
+    """The member's buddy (``buddy``) and the newcomers they welcome (``newcomers``), in one query."""
+    pairings = (
+        BuddyPairing.objects.filter(Q(newcomer=member) | Q(buddy=member))
+        .filter(newcomer__is_active=True, buddy__is_active=True)
+        .select_related("newcomer", "buddy")
+        .order_by("-paired_at", "pk")[:20]
+    )
+    buddy, newcomers = None, []
+    for pairing in pairings:
+        if pairing.newcomer_id == member.pk:
+            buddy = pairing.buddy
+        else:
+            newcomers.append(pairing.newcomer)
+    return {"buddy": buddy, "newcomers": newcomers}

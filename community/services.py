@@ -265,3 +265,66 @@ def account_delete(*, member) -> None:
     with transaction.atomic():
         slots.erase_personal_data(member)
         get_user_model().objects.filter(pk=member.pk).delete()
+
+
+# --- A newcomer's first steps ---------------------------------------------------------------
+
+
+class PairingError(ValidationError):
+    """A buddy pairing the rules do not allow."""
+
+
+def buddy_pair(*, newcomer, buddy, by):
+    """Pair an approved member (the newcomer) with another approved member who welcomes them.
+
+    One buddy per newcomer: pairing again with the same buddy changes nothing; with another
+    buddy, the new pairing replaces the old one. Side effects: records ``by`` and an audit entry;
+    after commit, queues the introduction mails (``community.tasks.send_buddy_introductions``),
+    sent once per pairing. Raises ``PairingError`` when either is not an approved member or
+    both are the same person.
+    """
+    from .models import BuddyPairing
+    from .tasks import send_buddy_introductions
+
+    if newcomer.pk == buddy.pk:
+        raise PairingError(_("A newcomer cannot be their own buddy."), code="self")
+    User = get_user_model()
+    with transaction.atomic():
+        people = {u.pk: u for u in User.objects.select_for_update().filter(pk__in=[newcomer.pk, buddy.pk])}
+        if not all(pk in people and people[pk].is_approved for pk in (newcomer.pk, buddy.pk)):
+            raise PairingError(_("Only approved members can be paired."), code="not_approved")
+        current = BuddyPairing.objects.select_for_update().filter(newcomer=newcomer).first()
+        if current is not None and current.buddy_id == buddy.pk:
+            return current
+        if current is not None:
+            current.delete()
+        pairing = BuddyPairing.objects.create(newcomer=newcomer, buddy=buddy, paired_by=by)
+        audit.record(
+            kind=AuditKind.BUDDY_PAIRED,
+            actor=by,
+            target=people[newcomer.pk],
+            note=_("Buddy: %(buddy)s") % {"buddy": people[buddy.pk]},
+        )
+        transaction.on_commit(lambda: send_buddy_introductions.delay(pairing_id=pairing.pk))
+    return pairing
+
+
+def buddy_introduction_claim(*, pairing_id: int) -> bool:
+    """Mark a pairing's introduction as sent; True only the first time (whoever asks first)."""
+    from .models import BuddyPairing
+
+    return bool(
+        BuddyPairing.objects.filter(pk=pairing_id, introduced_at__isnull=True).update(introduced_at=timezone.now())
+    )
+
+
+def onboarding_mark_read(*, member) -> bool:
+    """Record that a member opened the onboarding chapter, the first time only. No other side effects."""
+    if member.onboarding_read_at is not None:
+        return False
+    now = timezone.now()
+    updated = (
+        get_user_model().objects.filter(pk=member.pk, onboarding_read_at__isnull=True).update(onboarding_read_at=now)
+    )
+    member.onboarding_read_at = now
+    return bool(updated)

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<str:username>/edit/", views.profile_edit_other, name="profile_edit_other"),
     path("<str:username>/membership/", views.membership, name="membership"),
     path("<str:username>/centre/", views.centre_resolve, name="centre_resolve"),
+    path("<str:username>/buddy/", views.buddy, name="buddy"),
 ]

@@ -15,14 +15,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services, slots
+from . import pickers, selectors, services, slots
 from .access import facilitator_required, member_required
 from .downloads import photo_response
 from .enums import AuditKind, MemberState
 from .filters import DirectoryFilter
-from .forms import AccountDeleteForm, CentreResolveForm, MembershipForm, ProfileForm
+from .forms import AccountDeleteForm, BuddyForm, CentreResolveForm, MembershipForm, ProfileForm
 from .models import Organisation, User
-from .rules import is_member
+from .rules import is_facilitator, is_member
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -67,7 +67,16 @@ def profile(request, username):
     context = {"member": member, "sections": sections, "is_self": member.pk == request.user.pk}
     if request.user.pk != member.pk:
         context["membership_moves"] = sorted(services.MEMBERSHIP_MOVES.get(member.state, ()))
+    # The pairing is shown to the two people it pairs and to facilitators.
+    pairings = selectors.buddy_pairings_of(member)
+    if request.user.pk == member.pk or is_facilitator(request.user) or _in_pairings(request.user, pairings):
+        context["pairings"] = pairings
     return render(request, "community/profile.html", context)
+
+
+def _in_pairings(user, pairings: dict) -> bool:
+    people = [pairings["buddy"], *pairings["newcomers"]]
+    return any(person is not None and person.pk == user.pk for person in people)
 
 
 @login_required
@@ -199,6 +208,7 @@ def pending(request):
         {
             "page": page,
             "unlisted": selectors.members_with_unlisted_centre()[:50],
+            "newcomers": selectors.newcomers_without_buddy(),
             "centres": Organisation.objects.order_by("name"),
             "can_add_centre": rules.has_perm("community.manage_centres_in_admin", request.user),
         },
@@ -264,3 +274,50 @@ def audit_trail(request):
     kind = request.GET.get("kind", "")
     page = Paginator(selectors.audit_entries(kind=kind), 50).get_page(request.GET.get("page"))
     return render(request, "community/audit.html", {"page": page, "kind": kind, "kinds": AuditKind.choices})
+
+
+@facilitator_required
+def buddy(request, username):
+    """A facilitator pairs a newly approved member with a buddy: suggested by shared language and
+    country, or found with the search field; "Find" re-renders the form and saves nothing."""
+    newcomer = _account_or_404(username)
+    if not newcomer.is_approved:
+        raise Http404
+    current = selectors.buddy_pairings_of(newcomer)["buddy"]
+    if pickers.finding(request):
+        form = BuddyForm(initial=pickers.posted_initial(request, BuddyForm), newcomer=newcomer)
+    elif request.method == "POST":
+        form = BuddyForm(request.POST, newcomer=newcomer)
+        if form.is_valid():
+            chosen = form.cleaned_data["buddy"]
+            try:
+                services.buddy_pair(newcomer=newcomer, buddy=chosen, by=request.user)
+            except services.PairingError as error:
+                form.add_error("buddy", error)
+            else:
+                messages.success(
+                    request,
+                    _("%(buddy)s is now the buddy of %(newcomer)s. An email introduces them to each other.")
+                    % {"buddy": chosen, "newcomer": newcomer},
+                )
+                return redirect(newcomer.get_absolute_url())
+    else:
+        form = BuddyForm(initial={"buddy": current.pk if current else None}, newcomer=newcomer)
+    suggestions = selectors.buddy_suggestions(newcomer)
+    listed = {member.pk for member in suggestions}
+    found = [m for m in pickers.members_found(pickers.search_of(form)) if m.pk != newcomer.pk and m.pk not in listed]
+    if current is not None and current.pk not in listed and current.pk not in {m.pk for m in found}:
+        found.insert(0, current)
+    chosen = form.data.get("buddy", "") if form.is_bound else str(form.initial.get("buddy") or "")
+    return render(
+        request,
+        "community/buddy.html",
+        {
+            "newcomer": newcomer,
+            "form": form,
+            "suggestions": suggestions,
+            "found": found,
+            "chosen": chosen,
+            "current": current,
+        },
+    )

@@ -83,6 +83,7 @@ def _urls(role: str) -> list[str]:
     if role == "facilitator":
         session = NetworkingSession.objects.order_by("pk").first()
         pages += ["/members/pending/", "/meetings/new/", f"/meetings/{session.meeting_id}/networking/"]
+        pages.append(f"/members/{member.username}/buddy/")
         # Community at a glance: since the start (every chart and table filled), and a bad range.
         pages += ["/reports/?period=all", "/reports/?period=range&from=2024-12-31&to=2024-01-01"]
         pages += [f"/meetings/{session.meeting_id}/networking/{session.pk}/", "/admin/"]

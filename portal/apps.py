@@ -17,13 +17,14 @@ class PortalConfig(AppConfig):
         from meetings.reminders import slots as reminders_slots
         from meetings.reminders.services.digests import digest_closing_create
 
-        from . import composition
+        from . import composition, first_steps
 
         community_slots.fill(
             profile_sections_of=composition.profile_sections,
             export_of=composition.export_personal_data,
             erase_of=composition.erase_personal_data,
             close_digest_of=digest_closing_create,
+            onboarding_chapter_path_of=first_steps.onboarding_chapter_path,
         )
         meetings_slots.fill(meeting_sections_of=composition.meeting_sections)
         reminders_slots.fill(digest_sections_of=composition.digest_sections)

@@ -7,6 +7,8 @@ meetings before themes before the guide) and sets the order of the blocks on a p
 Each contribution is a plain function of the contributing app (mostly in ``<app>/hooks.py``):
 
 - dashboard panels ``(user) -> list[dict]``: each dict has ``template`` and its context;
+- first steps ``(member) -> list[dict]``: a newcomer's checklist items (``key``, ``label``,
+  ``url``, ``done``), ticked from the data (``portal.first_steps``);
 - profile sections ``(member, viewer) -> list[dict]``: same shape, for a member's profile page;
 - meeting sections ``(meeting, viewer) -> list[dict]``: same shape, for a meeting's page;
 - digest sections ``(member, windows) -> list[dict]``: each dict has ``topic``, ``title`` and
@@ -24,6 +26,7 @@ hands them the composed profile, export, erase and meeting-section functions (se
 """
 
 from community import hooks as community_parts
+from community import selectors as community_selectors
 from community import services as community_services
 from guide import hooks as guide_parts
 from guide import services as guide_services
@@ -36,12 +39,22 @@ from reports import hooks as reports_parts
 from themes import hooks as themes_parts
 from themes import services as themes_services
 
+from . import first_steps as first_steps_parts
+
 DASHBOARD_PANELS = (
     community_parts.dashboard_panels,
     meetings_parts.dashboard_panels,
     networking_parts.dashboard_panels,
     themes_parts.dashboard_panels,
     guide_parts.dashboard_panels,
+)
+
+# A newcomer's checklist, in the order it reads (see ``portal.first_steps``).
+FIRST_STEPS = (
+    community_parts.first_steps,
+    first_steps_parts.meeting_step,
+    first_steps_parts.onboarding_step,
+    themes_parts.first_steps,
 )
 
 PROFILE_SECTIONS = (
@@ -105,8 +118,24 @@ def _chain(functions, *args) -> list:
 
 
 def dashboard_panels(user) -> list[dict]:
-    """The panels of a member's dashboard, in the order above."""
-    return _chain(DASHBOARD_PANELS, user)
+    """The panels of a member's dashboard, in the order above, after a newcomer's first steps."""
+    return first_steps_panel(user) + _chain(DASHBOARD_PANELS, user)
+
+
+def first_steps(member) -> list[dict]:
+    """Every app's first steps for a newcomer, in the order above."""
+    return _chain(FIRST_STEPS, member)
+
+
+def first_steps_panel(user) -> list[dict]:
+    """The checklist of a member approved less than ``FIRST_STEPS_DAYS`` ago, until every step is done."""
+    if not community_selectors.is_newcomer(user):
+        return []
+    steps = first_steps(user)
+    if not steps or all(step["done"] for step in steps):
+        return []
+    done = sum(1 for step in steps if step["done"])
+    return [{"template": "portal/panels/_first_steps.html", "steps": steps, "done": done, "total": len(steps)}]
 
 
 def profile_sections(member, viewer) -> list[dict]:

@@ -21,6 +21,18 @@ def dashboard_panels(user) -> list[dict]:
     ]
 
 
+def first_steps(member) -> list[dict]:
+    """A newcomer's first step in the human bookstore: show interest in a theme."""
+    return [
+        {
+            "key": "theme",
+            "label": gettext("Show interest in a theme"),
+            "url": reverse("themes:list"),
+            "done": ThemeInterest.objects.filter(member=member).exists(),
+        }
+    ]
+
+
 def digest_sections(member, windows) -> list[dict]:
     """Themes looking for presenters and new questions on followed themes, in the ``theme_updates`` window."""
     window = windows.get("theme_updates")

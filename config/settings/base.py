@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "community.security.IdleSessionMiddleware",
     # After the idle check: a session signed out for inactivity does not count as a visit.
     "community.visits.VisitClockMiddleware",
+    "community.middleware.OnboardingReadMiddleware",
     "community.security.RequireTwoFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -145,6 +146,12 @@ ACCOUNT_SIGNUP_FORM_CLASS = "community.forms.SignupExtraForm"
 ACCOUNT_USER_DISPLAY = str
 
 LANGUAGE_CODE = "en"
+# The guide chapter that the approval mail and a newcomer's first steps point to (by its slug:
+# the community app links to it without importing the guide; nothing shows when it is missing).
+ONBOARDING_CHAPTER_SLUG = "onboarding-new-colleagues"
+# How long after approval a member sees their first steps on the dashboard (unless all are done).
+FIRST_STEPS_DAYS = 60
+
 LANGUAGES = [("en", _("English")), ("fr", _("French")), ("pt", _("Portuguese")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Our date styles per language (config/formats/<language>/formats.py) over Django's.

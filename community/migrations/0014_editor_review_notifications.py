@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('community', '0012_meeting_news_right_away'),
+        ('community', '0013_newcomer_first_steps'),
     ]
 
     operations = [
