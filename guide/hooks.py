@@ -25,13 +25,8 @@ def dashboard_panels(user) -> list[dict]:
         {"template": "portal/includes/_rendered_panel.html", "html": _latest_panel()},
     ]
     if is_guide_editor(user):
-        panels.append(
-            {
-                "template": "guide/includes/_dashboard_review.html",
-                "waiting": selectors.awaiting_review_count(),
-                "entries": selectors.awaiting_review(),
-            }
-        )
+        waiting, entries = selectors.awaiting_review()
+        panels.append({"template": "guide/includes/_dashboard_review.html", "waiting": waiting, "entries": entries})
     return panels
 
 

@@ -5,7 +5,20 @@ from dataclasses import dataclass, field
 import rules
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 
 from community.pickers import filter_by_words
 from meetings.enums import MeetingState
@@ -308,13 +321,16 @@ def awaiting_review_count() -> int:
     return Contribution.objects.filter(state__in=AWAITING_REVIEW).count()
 
 
-def awaiting_review(*, limit: int = 5) -> list[Contribution]:
-    """The first contributions of the editors' queue, those waiting longest first (one query)."""
-    return list(
+def awaiting_review(*, limit: int = 5) -> tuple[int, list[Contribution]]:
+    """The size of the editors' queue and its first entries, those waiting longest first, in one
+    query (the count is a window over the whole queue, computed before the limit)."""
+    entries = list(
         Contribution.objects.filter(state__in=AWAITING_REVIEW)
         .select_related("author", "chapter")
+        .annotate(queue_size=Window(Count("pk")))
         .order_by(F("state_changed_at").asc(nulls_first=True), "pk")[:limit]
     )
+    return (entries[0].queue_size if entries else 0), entries
 
 
 def open_contributions_of(*, author, states) -> list[Contribution]:
