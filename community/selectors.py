@@ -140,12 +140,18 @@ def profile_completion(member) -> list[tuple[str, bool]]:
 
 
 def _profile_completion(member) -> list[tuple[str, bool]]:
+    # Languages and expertise are rows of their own: both asked in one query.
+    spoken = MemberLanguage.objects.filter(member=member.pk)
+    tagged = member.expertise.all()
+    has_languages, has_expertise = get_user_model().objects.filter(pk=member.pk).values_list(
+        Exists(spoken), Exists(tagged)
+    ).first() or (False, False)
     return [
         ("job_title", bool(member.job_title)),
         ("centre", bool(member.organisation_id or member.organisation_other)),
         ("country", bool(member.country)),
-        ("languages", member.languages_spoken.exists()),
-        ("expertise", member.expertise.exists()),
+        ("languages", has_languages),
+        ("expertise", has_expertise),
         ("bio", bool(member.bio)),
     ]
 
