@@ -6,6 +6,9 @@ from django.test import Client
 
 from community.tests import factories
 
+# A real SMTP server and worker process for the tests that send through Celery (any app's).
+pytest_plugins = ("meetings.reminders.tests.worker_fixtures",)
+
 ROLES = ("visitor", "pending", "member", "facilitator", "editor")
 
 

@@ -10,34 +10,15 @@ from django.db import connection
 from django.utils import timezone
 
 from community.tests.factories import UserFactory
-from config.celery import app
 from meetings.reminders import periods, services
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
 from meetings.reminders.models import Delivery
 from meetings.reminders.tasks import dispatch_reminders
-from meetings.reminders.tests.processes import WORKER_SETTINGS, SmtpServer, WorkerProcess, purge_queues
+from meetings.reminders.tests.processes import WORKER_SETTINGS, purge_queues
 from themes.models import Theme
 from themes.tests.factories import ThemeFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def smtp(tmp_path_factory):
-    server = SmtpServer(tmp_path_factory.mktemp("smtp")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup, smtp, tmp_path_factory):
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    purge_queues()
-    process = WorkerProcess(smtp=smtp, directory=tmp_path_factory.mktemp("worker")).start()
-    yield process
-    process.stop()
-    app.conf.task_always_eager = eager
 
 
 @pytest.fixture

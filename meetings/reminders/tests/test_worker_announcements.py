@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 
 from community.tests.factories import UserFactory, facilitator
-from config.celery import app
 from meetings import services as meeting_services
 from meetings.enums import MeetingState, RSVPResponse
 from meetings.models import Attendance
@@ -19,27 +18,9 @@ from meetings.reminders.enums import DeliveryKind, DeliveryStatus
 from meetings.reminders.models import Delivery
 
 from .factories import MeetingFactory, RSVPFactory
-from .processes import WORKER_SETTINGS, SmtpServer, WorkerProcess, purge_queues
+from .processes import WORKER_SETTINGS, purge_queues
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def smtp(tmp_path_factory):
-    server = SmtpServer(tmp_path_factory.mktemp("smtp")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup, smtp, tmp_path_factory):
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    purge_queues()
-    process = WorkerProcess(smtp=smtp, directory=tmp_path_factory.mktemp("worker")).start()
-    yield process
-    process.stop()
-    app.conf.task_always_eager = eager
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from config.celery import app
 from meetings.enums import RSVPResponse
 from meetings.reminders import services
 from meetings.reminders.enums import DeliveryKind, DeliveryStatus
@@ -22,27 +21,9 @@ from meetings.reminders.models import Delivery, ReminderSettings
 from meetings.services import meeting_cancel, meeting_reschedule
 
 from .factories import MeetingFactory, RSVPFactory
-from .processes import WORKER_SETTINGS, SmtpServer, WorkerProcess, purge_queues
+from .processes import WORKER_SETTINGS, purge_queues
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def smtp(tmp_path_factory):
-    server = SmtpServer(tmp_path_factory.mktemp("smtp")).start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def worker(django_db_setup, smtp, tmp_path_factory):
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    purge_queues()
-    process = WorkerProcess(smtp=smtp, directory=tmp_path_factory.mktemp("worker")).start()
-    yield process
-    process.stop()
-    app.conf.task_always_eager = eager
 
 
 @pytest.fixture
