@@ -73,7 +73,7 @@ def _top_up_members(rng, stdout, targets):
     from django.utils import timezone
 
     from community.enums import MemberState
-    from community.models import MemberLanguage, Organisation
+    from community.models import BuddyPairing, MemberLanguage, Organisation
 
     User = get_user_model()
     missing = targets.members - User.objects.count()
@@ -111,6 +111,11 @@ def _top_up_members(rng, stdout, targets):
         batch_size=BATCH,
         ignore_conflicts=True,
     )
+    # One newcomer in ten already has a buddy.
+    BuddyPairing.objects.bulk_create(
+        [BuddyPairing(newcomer=created[n], buddy=created[n + 1]) for n in range(0, len(created) - 1, 10)],
+        batch_size=BATCH,
+    )
     stdout.write(f"  members: +{len(created)}\n")
 
 
@@ -119,7 +124,7 @@ def _top_up_meetings(rng, stdout, targets):
     from django.utils import timezone
 
     from meetings.enums import AgendaKind, MeetingState, RSVPResponse
-    from meetings.models import RSVP, AgendaItem, Meeting, Minutes
+    from meetings.models import RSVP, ActionItem, AgendaItem, Meeting, Minutes
 
     User = get_user_model()
     missing = targets.meetings - Meeting.objects.count()
@@ -149,6 +154,23 @@ def _top_up_meetings(rng, stdout, targets):
             ]
         )
         Minutes.objects.bulk_create([Minutes(agenda_item=item, text=_text(rng, 60)) for item in items])
+        # Each archived meeting agreed a few actions, most of them done; some owned by the demo member.
+        owners = list(User.objects.filter(state="approved").values_list("pk", flat=True)[:300])
+        demo = User.objects.filter(email="member@example.org").values_list("pk", flat=True).first()
+        ActionItem.objects.bulk_create(
+            [
+                ActionItem(
+                    meeting=m,
+                    text=_title(rng),
+                    owner_id=demo if n == 0 and demo else rng.choice(owners),
+                    due_on=(m.starts_at + timedelta(days=30)).date(),
+                    done_at=None if n == 0 else m.starts_at + timedelta(days=20),
+                )
+                for m in meetings
+                for n in range(3)
+            ],
+            batch_size=BATCH,
+        )
         stdout.write(f"  meetings: +{len(meetings)}\n")
 
     missing = targets.rsvps - RSVP.objects.count()

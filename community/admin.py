@@ -2,6 +2,8 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries.filters import CountryFilter
@@ -11,7 +13,7 @@ from taggit.models import Tag
 from . import services
 from .admin_rules import RulesAdminMixin, RulesModelAdmin
 from .enums import MemberState
-from .models import AuditEntry, MemberLanguage, Organisation, User
+from .models import AuditEntry, BuddyPairing, MemberLanguage, Organisation, User
 
 
 class MemberLanguageInline(admin.TabularInline):
@@ -181,3 +183,32 @@ class AuditEntryAdmin(RulesAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(BuddyPairing)
+class BuddyPairingAdmin(RulesModelAdmin):
+    """Who welcomes whom. Facilitators pair a newcomer on the site (the newcomer's buddy page, which
+    suggests buddies and sends the introductions); here they look pairings up and end them."""
+
+    view_rule = delete_rule = "community.pair_buddies"
+    list_display = ["newcomer", "buddy", "paired_by", "paired_at", "introduced_at"]
+    search_fields = ["newcomer__display_name", "newcomer__email", "buddy__display_name", "buddy__email"]
+    list_select_related = ["newcomer", "buddy", "paired_by"]
+    fields = ["newcomer", "buddy", "pair_again", "paired_by", "paired_at", "introduced_at"]
+    readonly_fields = fields
+    date_hierarchy = "paired_at"
+
+    def has_add_permission(self, request) -> bool:
+        # A pairing starts on the newcomer's buddy page: it suggests buddies and introduces them.
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("on the site"))
+    def pair_again(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("community:buddy", args=[obj.newcomer.username]),
+            _("Change the buddy"),
+        )

@@ -371,5 +371,20 @@ def seed_community(stdout) -> None:
             details.append((user, ["en", COUNTRY_LANGUAGES.get(country, ["en"])[0]], ["Career guidance"]))
 
     _add_profile_details(details)
+    _pair_a_newcomer(new_members)
     if new_members:
         stdout.write(f"  created {len(centres)} centres and {len(new_members)} members")
+
+
+def _pair_a_newcomer(new_members) -> None:
+    """The demo member, a newcomer, was given a buddy of her country (the first time the members are
+    created); the other newcomers wait for a facilitator to pair them."""
+    from .models import BuddyPairing
+
+    User = get_user_model()
+    newcomer = User.objects.approved().filter(email="member@example.org", buddy_pairing__isnull=True).first()
+    if newcomer is None or not new_members:
+        return
+    colleagues = sorted((m for m in new_members if m.country == newcomer.country), key=lambda m: m.date_joined)
+    if colleagues:
+        BuddyPairing.objects.create(newcomer=newcomer, buddy=colleagues[0], introduced_at=timezone.now())

@@ -136,3 +136,19 @@ def sign_in(page, email: str, password: str) -> None:
         page.get_by_placeholder("Code").fill(authenticator_code(email))
         with page.expect_navigation():
             page.get_by_role("button", name="Sign In").click()
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """Journeys with real transactions empty the tables, the groups and grants of the data
+    migrations included: restore the facilitators' group and what the guide editors are granted."""
+    from importlib import import_module
+
+    from django.contrib.auth.models import Group, Permission
+
+    from community.enums import FACILITATORS_GROUP
+
+    Group.objects.get_or_create(name=FACILITATORS_GROUP)
+    grants = import_module("guide.migrations.0002_guide_editors_permissions")
+    editors, _ = Group.objects.get_or_create(name=grants.GROUP)
+    editors.permissions.set(Permission.objects.filter(content_type__app_label="guide", codename__in=grants.CODENAMES))

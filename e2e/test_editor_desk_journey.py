@@ -3,34 +3,26 @@ drafts from the sheet with the co-presenter as co-author, the co-author consents
 editor is mailed and reviews on the entry's admin page."""
 
 import re
-from importlib import import_module
 
 import pytest
 from django.core import mail
 
 from community.tests.factories import UserFactory, guide_editor
 from e2e.conftest import sign_in
+from e2e.steps import (
+    SHEET_OPENING,
+    consent_as_co_author_by_name_only,
+    presented_theme_with_sheet,
+    submit_from_the_sheet,
+)
 from guide.enums import CoAuthorCredit, ContributionState
 from guide.models import Contribution
 from guide.tests.factories import ChapterFactory, CommunityOrganisationFactory
-from themes.enums import ThemeState
-from themes.models import ExperienceSheet
-from themes.tests.factories import ThemeFactory, presenter
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 
 PASSWORD = "a-long-test-password"
 ADMIN_PATH = re.compile(r"/admin/guide/contribution/\d+/change/")
-
-
-@pytest.fixture(autouse=True)
-def _editors_group(db):
-    """Transactional tests empty the tables, groups included: restore what the guide's data migration grants."""
-    from django.contrib.auth.models import Group, Permission
-
-    grants = import_module("guide.migrations.0002_guide_editors_permissions")
-    group, _ = Group.objects.get_or_create(name=grants.GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="guide", codename__in=grants.CODENAMES))
 
 
 def _mails_to(email: str) -> list:
@@ -45,35 +37,21 @@ def test_contribution_from_a_sheet_with_a_co_author_reviewed_on_the_editors_desk
     bruno = UserFactory(display_name="Bruno Costa", email="bruno@example.org", organisation=lisbon)
     UserFactory(display_name="Carla Sousa", email="carla@example.org")
     guide_editor(display_name="Élise Éditrice", email="elise@example.org", is_staff=True)
-    theme = ThemeFactory(title="Gamified speed networking", state=ThemeState.PRESENTED)
-    ExperienceSheet.objects.create(
-        theme=theme,
-        activity="Six rounds of five minutes between partners.",
-        strengths="Everyone meets **everyone**.",
-        weaknesses="Needs a big room.",
-        transferability="Any centre with a bell.",
-    )
-    presenter(theme, rui)
-    presenter(theme, bruno)
+    theme = presented_theme_with_sheet(rui, bruno)
 
     # Rui turns the presented theme into a contribution: the sheet is the text, Bruno is offered.
     sign_in(page, "rui@example.org", PASSWORD)
     page.goto(f"/themes/{theme.pk}/")
     page.get_by_role("link", name="Turn into a guide contribution").click()
     text = page.get_by_role("textbox", name="Text")
-    assert text.input_value().startswith("#### The activity or tool\n\nSix rounds of five minutes between partners.")
+    assert text.input_value().startswith(SHEET_OPENING)
     assert page.get_by_label("Bruno Costa").is_checked()
     # Another co-author is found by name as one types; Bruno stays ticked.
     page.get_by_placeholder("Find a co-author").press_sequentially("carla")
     page.get_by_text("1 member found for “carla”: tick them below.").wait_for()
     assert page.get_by_label("Bruno Costa").is_checked()
     assert not page.get_by_label("Carla Sousa").is_checked()
-    text.fill(text.input_value() + "\n\n#### In Porto\n\n30 partners came.")
-    page.get_by_label("Kind").select_option(label="Field example of a practice")
-    page.get_by_label("Chapter").select_option(label=chapter.title)
-    page.get_by_label(re.compile("I agree that this text is published")).check()
-    page.get_by_role("button", name="Submit for review").click()
-    page.get_by_text("Thank you! Your contribution was sent to the guide editors.").wait_for()
+    submit_from_the_sheet(page, chapter_title=chapter.title, added="\n\n#### In Porto\n\n30 partners came.")
     contribution = Contribution.objects.get()
     assert (contribution.state, contribution.source_theme) == (ContributionState.SUBMITTED, theme)
 
@@ -81,11 +59,7 @@ def test_contribution_from_a_sheet_with_a_co_author_reviewed_on_the_editors_desk
     [invitation] = _mails_to("bruno@example.org")
     bruno_page = new_page()
     sign_in(bruno_page, "bruno@example.org", PASSWORD)
-    bruno_page.goto("/guide/mine/")
-    bruno_page.get_by_role("link", name="Answer").click()
-    bruno_page.get_by_label("Credit me by name only").check()
-    bruno_page.get_by_role("button", name="I agree to be credited as co-author").click()
-    bruno_page.get_by_text("Thank you: you are credited as co-author, as you chose.").wait_for()
+    consent_as_co_author_by_name_only(bruno_page)
     assert list(contribution.coauthors.values_list("member", "credit")) == [(bruno.pk, CoAuthorCredit.NAME_ONLY)]
     # Submitted: the text is the editors' now, not the co-author's to change.
     assert bruno_page.locator(".guide-coauthorships").get_by_role("link", name="Edit").count() == 0

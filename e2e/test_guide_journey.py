@@ -1,6 +1,5 @@
 import re
 from datetime import UTC, datetime
-from importlib import import_module
 
 import pytest
 from django.core import mail
@@ -14,19 +13,9 @@ from guide.tests.factories import ChapterFactory, CommunityOrganisationFactory
 from meetings.tests.factories import MeetingFactory, ResourceFactory
 from themes.tests.factories import ThemeFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 
 PASSWORD = "a-long-test-password"
-
-
-@pytest.fixture(autouse=True)
-def _editors_group(db):
-    """Transactional tests empty the tables, groups included: restore what the guide's data migration grants."""
-    from django.contrib.auth.models import Group, Permission
-
-    grants = import_module("guide.migrations.0002_guide_editors_permissions")
-    group, _ = Group.objects.get_or_create(name=grants.GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="guide", codename__in=grants.CODENAMES))
 
 
 def _admin_action(page, title: str, action_label: str, comment: str = "") -> None:

@@ -3,26 +3,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from icalendar import Calendar
 
-from community.enums import FACILITATORS_GROUP, GUIDE_EDITORS_GROUP
 from community.tests.factories import UserFactory, facilitator
 from e2e.conftest import sign_in
 from meetings.enums import MeetingState, RSVPResponse
 from meetings.models import RSVP, Meeting
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 
 PASSWORD = "a-long-test-password"
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db):
-    """Tests with real transactions flush the database, groups from data migrations included."""
-    for name in (FACILITATORS_GROUP, GUIDE_EDITORS_GROUP):
-        Group.objects.get_or_create(name=name)
 
 
 def test_facilitator_schedules_and_publishes_member_rsvps_and_downloads_ics(page, new_page):

@@ -6,16 +6,13 @@ The Portuguese expected here is the catalogue's (locale/pt/LC_MESSAGES/django.po
 
 import re
 from datetime import timedelta
-from importlib import import_module
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from community.enums import FACILITATORS_GROUP
 from community.tests.factories import UserFactory, guide_editor
 from e2e.conftest import sign_in
 from guide.enums import ContributionKind, ContributionState
@@ -28,22 +25,11 @@ from meetings.reminders import services as reminders
 from meetings.tests.factories import AgendaItemFactory, MeetingFactory
 from themes.tests.factories import ThemeFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 
 PASSWORD = "a-long-test-password"
 FRENCH_BODY = "Chaque réunion du comité se termine par une décision écrite."
 PORTUGUESE_BODY = "Cada reunião do comité termina com uma decisão escrita."
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db):
-    """Transactional tests flush the tables, the groups and grants of the data migrations included."""
-    from django.contrib.auth.models import Permission
-
-    Group.objects.get_or_create(name=FACILITATORS_GROUP)
-    grants = import_module("guide.migrations.0002_guide_editors_permissions")
-    group, _ = Group.objects.get_or_create(name=grants.GROUP)
-    group.permissions.set(Permission.objects.filter(content_type__app_label="guide", codename__in=grants.CODENAMES))
 
 
 def _in_portuguese(page) -> None:

@@ -8,27 +8,18 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from community.enums import FACILITATORS_GROUP, GUIDE_EDITORS_GROUP
 from community.tests.factories import OrganisationFactory, UserFactory, facilitator
 from e2e.conftest import sign_in
 from meetings.enums import RSVPResponse
 from meetings.models import RSVP, Attendance
 from meetings.tests.factories import MeetingFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("role_groups")]
 
 PASSWORD = "a-long-test-password"
-
-
-@pytest.fixture(autouse=True)
-def _role_groups(transactional_db):
-    """Tests with real transactions flush the database, groups from data migrations included."""
-    for name in (FACILITATORS_GROUP, GUIDE_EDITORS_GROUP):
-        Group.objects.get_or_create(name=name)
 
 
 def _year_of_meetings():

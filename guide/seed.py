@@ -10,8 +10,8 @@ from simple_history.utils import bulk_create_with_history
 
 from community.enums import GUIDE_EDITORS_GROUP
 
-from .enums import ContributionKind, ContributionState, Credit
-from .models import Chapter, ChapterTranslation, Contribution, ContributionTransition
+from .enums import CoAuthorCredit, ContributionKind, ContributionState, Credit
+from .models import Chapter, ChapterTranslation, CoAuthor, Contribution, ContributionTransition
 
 S = ContributionState
 K = ContributionKind
@@ -239,7 +239,34 @@ def _seed_guide_in_english(stdout) -> None:
             step.at = step.demo_at
         ContributionTransition.objects.bulk_update(steps, ["at"])
         Contribution.objects.bulk_update([Contribution(pk=pk, created_at=at) for pk, at in written], ["created_at"])
+        _seed_coauthors(list(by_title.values()), authors=authors, rng=rng)
         stdout.write(f"  created {len(contributions)} guide contributions")
+
+
+def _seed_coauthors(contributions, *, authors, rng: random.Random) -> None:
+    """Every third published entry was written with a colleague of another centre, who agreed to be
+    credited; one more entry waits for its co-author's answer."""
+    published = sorted((c for c in contributions if c.state == S.PUBLISHED), key=lambda c: c.pk)
+    rows = []
+    for number, contribution in enumerate(published[::3]):
+        others = [a for a in authors if a.pk != contribution.author_id and a.organisation_id != contribution.centre_id]
+        if not others:
+            continue
+        rows.append(
+            CoAuthor(
+                contribution=contribution,
+                member=rng.choice(others),
+                credit=CoAuthorCredit.NAME if number % 2 == 0 else CoAuthorCredit.NAME_ONLY,
+                consented_at=contribution.state_changed_at,
+                invited_by=contribution.author,
+            )
+        )
+    waiting = [c for c in contributions if c.state == S.SUBMITTED][:1]
+    for contribution in waiting:
+        others = [a for a in authors if a.pk != contribution.author_id]
+        if others:
+            rows.append(CoAuthor(contribution=contribution, member=rng.choice(others), invited_by=contribution.author))
+    CoAuthor.objects.bulk_create(rows)
 
 
 # Entries written in French and in Portuguese, and translations between the guide's languages:

@@ -1,11 +1,13 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from community.admin_rules import RulesAdminMixin, RulesModelAdmin
@@ -13,7 +15,8 @@ from community.languages import LanguageKeptWhenOmitted
 
 from . import services
 from .enums import MeetingState
-from .models import RSVP, AgendaItem, Attendance, Meeting, Minutes, Resource
+from .models import RSVP, ActionItem, AgendaItem, Attendance, Meeting, Minutes, Resource
+from .services.actions import ActionChange, action_done_set, actions_save
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -135,3 +138,92 @@ class ResourceAdmin(RulesModelAdmin):
     search_fields = ["title", "description"]
     list_select_related = ["meeting", "added_by"]
     raw_id_fields = ["meeting", "added_by"]
+
+
+class ActionDoneFilter(admin.SimpleListFilter):
+    title = _("done")
+    parameter_name = "done"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("Open")), ("late", _("Open and past due")), ("yes", _("Done"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "yes":
+            return queryset.filter(done_at__isnull=False)
+        if value == "no":
+            return queryset.filter(done_at__isnull=True)
+        if value == "late":
+            return queryset.filter(done_at__isnull=True, due_on__lt=timezone.localdate())
+        return queryset
+
+
+@admin.register(ActionItem)
+class ActionItemAdmin(RulesModelAdmin):
+    """The actions agreed at meetings, for facilitators to follow up.
+
+    They are written with the minutes (the meeting's minutes page); here a facilitator changes
+    the wording, the owner or the due date, ticks them done or opens them again, always through
+    the services (an owner must be an approved member).
+    """
+
+    view_rule = change_rule = delete_rule = "meetings.manage_meetings"
+    list_display = ["text", "meeting", "owner", "due_on", "is_done"]
+    list_filter = [ActionDoneFilter]
+    search_fields = ["text", "owner__display_name", "meeting__title"]
+    list_select_related = ["meeting", "owner"]
+    autocomplete_fields = ["owner"]
+    fields = ["meeting_link", "text", "owner", "due_on", "done_at", "done_by", "created_by", "updated_at"]
+    readonly_fields = ["meeting_link", "done_at", "done_by", "created_by", "updated_at"]
+    actions = ["tick_done", "open_again"]
+    date_hierarchy = "due_on"
+
+    def has_add_permission(self, request) -> bool:
+        # An action belongs to a meeting's minutes: it is written on the minutes page.
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "owner":
+            from community.models import User
+
+            kwargs["queryset"] = User.objects.approved()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.base_fields["owner"].required = True
+        return form
+
+    def save_model(self, request, obj, form, change):
+        actions_save(
+            meeting=obj.meeting,
+            changes=[ActionChange(pk=obj.pk, text=obj.text, owner_id=obj.owner_id, due_on=obj.due_on)],
+            by=request.user,
+        )
+
+    @admin.display(description=_("meeting"))
+    def meeting_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("meetings:detail", args=[obj.meeting_id]), obj.meeting)
+
+    @admin.display(description=_("done"), boolean=True, ordering="done_at")
+    def is_done(self, obj) -> bool:
+        return obj.done_at is not None
+
+    @admin.action(description=_("Tick the selected actions done"), permissions=["change"])
+    def tick_done(self, request, queryset):
+        self._set_done(request, queryset, done=True)
+
+    @admin.action(description=_("Open the selected actions again"), permissions=["change"])
+    def open_again(self, request, queryset):
+        self._set_done(request, queryset, done=False)
+
+    def _set_done(self, request, queryset, *, done: bool) -> None:
+        actions = list(queryset.filter(done_at__isnull=done))
+        for action in actions:
+            action_done_set(action=action, by=request.user, done=done)
+        message = (
+            ngettext("%(count)d action ticked done.", "%(count)d actions ticked done.", len(actions))
+            if done
+            else ngettext("%(count)d action open again.", "%(count)d actions open again.", len(actions))
+        )
+        self.message_user(request, message % {"count": len(actions)}, messages.SUCCESS)

@@ -16,7 +16,7 @@ from community.enums import FACILITATORS_GROUP
 from community.models import User
 
 from .enums import AgendaKind, MeetingState, RSVPResponse
-from .models import RSVP, AgendaItem, Attendance, Meeting, Minutes, Resource
+from .models import RSVP, ActionItem, AgendaItem, Attendance, Meeting, Minutes, Resource
 from .services import STANDARD_AGENDA
 
 ZONE = "Europe/Paris"
@@ -51,6 +51,14 @@ MINUTES = {
         "The session ran over time: a follow-up call is planned with the interested centres.",
     ],
 }
+
+# The actions agreed at the last meeting held: (text, owner's email or None for anyone, due in days, done).
+ACTIONS = [
+    ("Share the partnership charter template with the two new centres", "member@example.org", 10, False),
+    ("Send the partners' survey before the next meeting", "member@example.org", 40, False),
+    ("Book the room for the partners' breakfast", None, 20, False),
+    ("Collect the figures of the joint job-dating event", None, -5, True),
+]
 
 RESOURCES = [
     ("Partnership charter template", "A two-page charter partners sign at the start.", "https://example.org/charter"),
@@ -144,4 +152,29 @@ def seed_meetings(stdout) -> None:
     Attendance.objects.bulk_create(attendance)
     Resource.objects.bulk_create(resources)
     bulk_create_with_history(minutes, Minutes, default_user=facilitator)
+    held = [meeting for meeting in meetings if meeting.starts_at < now]
+    if held and members:
+        _seed_actions(held[-1], members=members, facilitator=facilitator, rng=rng)
     stdout.write(f"  created {len(meetings)} meetings")
+
+
+def _seed_actions(meeting: Meeting, *, members: list, facilitator, rng: random.Random) -> None:
+    """The last meeting held agreed a few actions: two owned by the demo member, one already done."""
+    by_email = {member.email: member for member in members}
+    today, now = timezone.localdate(), timezone.now()
+    actions = []
+    for text, email, due_in, done in ACTIONS:
+        owner = by_email.get(email) or rng.choice(members)
+        actions.append(
+            ActionItem(
+                meeting=meeting,
+                text=text,
+                owner=owner,
+                due_on=today + timedelta(days=due_in),
+                done_at=now - timedelta(days=1) if done else None,
+                done_by=owner if done else None,
+                created_by=facilitator,
+                updated_by=facilitator,
+            )
+        )
+    ActionItem.objects.bulk_create(actions)

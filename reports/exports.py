@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -102,7 +103,7 @@ def sheet_filename(meeting, extension: str) -> str:
 
 
 def sheet_csv(people: list[dict]) -> bytes:
-    header = [_("Name"), _("Centre"), _("Country"), _("Present")]
+    header = [_("Name"), _("Centre"), _("Country"), pgettext("attendance sheet column", "Present")]
     rows = [[p["name"], p["centre"], p["country"], _("Yes") if p["present"] else _("No")] for p in people]
     return _csv_bytes(header, rows)
 

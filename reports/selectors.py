@@ -27,6 +27,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_countries import countries
 
 from community.enums import MemberState
@@ -213,6 +214,23 @@ def _entry_counts(period: Period, prefix: str = "") -> dict:
     return {"submitted": counted(ContributionState.SUBMITTED), "published": counted(ContributionState.PUBLISHED)}
 
 
+def _guide_table(*, slug: str, title, description, heading, rows: list) -> Table:
+    """Entries sent to the editors and published in the period, one row per ``heading`` (kind, chapter)."""
+    return Table(
+        slug=slug,
+        title=title,
+        description=description,
+        columns=[
+            Column(heading, TEXT),
+            Column(pgettext("report column: guide entries", "Submitted")),
+            Column(pgettext("report column: guide entries", "Published")),
+        ],
+        rows=rows,
+        total=[_("Total"), sum(r[1] for r in rows), sum(r[2] for r in rows)],
+        chart="hbar",
+    )
+
+
 def guide_by_kind(period: Period) -> Table:
     counted = {
         row["contribution__kind"]: row
@@ -225,28 +243,23 @@ def guide_by_kind(period: Period) -> Table:
     for kind in ContributionKind:
         row = counted.get(kind.value, {})
         rows.append([str(kind.label), row.get("submitted", 0), row.get("published", 0)])
-    return Table(
+    return _guide_table(
         slug="guide-kinds",
         title=_("Guide entries by kind"),
         description=_("Contributions sent to the editors and entries published in the period, by kind."),
-        columns=[Column(_("Kind"), TEXT), Column(_("Submitted")), Column(_("Published"))],
+        heading=_("Kind"),
         rows=rows,
-        total=[_("Total"), sum(r[1] for r in rows), sum(r[2] for r in rows)],
-        chart="hbar",
     )
 
 
 def guide_by_chapter(period: Period) -> Table:
     chapters = Chapter.objects.annotate(**_entry_counts(period, prefix="contributions__")).order_by("order", "pk")
-    rows = [[c.title, c.submitted, c.published] for c in chapters]
-    return Table(
+    return _guide_table(
         slug="guide-chapters",
         title=_("Guide entries by chapter"),
         description=_("Contributions sent to the editors and entries published in the period, by chapter."),
-        columns=[Column(_("Chapter"), TEXT), Column(_("Submitted")), Column(_("Published"))],
-        rows=rows,
-        total=[_("Total"), sum(r[1] for r in rows), sum(r[2] for r in rows)],
-        chart="hbar",
+        heading=_("Chapter"),
+        rows=[[c.title, c.submitted, c.published] for c in chapters],
     )
 
 

@@ -27,10 +27,10 @@ from django_celery_beat.models import (
 from taggit.models import Tag
 
 from community.enums import FACILITATORS_GROUP, AuditKind
-from community.models import AuditEntry
+from community.models import AuditEntry, BuddyPairing
 from community.tests import factories
 from guide.tests.factories import ChapterFactory, ContributionFactory
-from meetings.models import Attendance, Minutes
+from meetings.models import ActionItem, Attendance, Minutes
 from meetings.networking.models import NetworkingSession
 from meetings.reminders.models import Delivery
 from meetings.tests.factories import AgendaItemFactory, MeetingFactory, ResourceFactory, RSVPFactory, draft_meeting
@@ -58,6 +58,9 @@ MATRIX = {
     "community.auditentry": ("v", NONE, NONE, "v"),
     "community.user": ("v", NONE, NONE, ALL),
     "community.organisation": (ALL, NONE, NONE, ALL),
+    # Pairings and actions start on the site's pages (buddy page, minutes), which mail people.
+    "community.buddypairing": ("vd", NONE, NONE, "vd"),
+    "meetings.actionitem": ("vcd", NONE, NONE, "vcd"),
     # Meetings are scheduled on the site (standard agenda): nobody adds one in the admin.
     "meetings.meeting": ("v", "v", "v", "vcd"),
     "meetings.rsvp": (NONE, NONE, NONE, ALL),
@@ -106,6 +109,12 @@ def _objects() -> dict:
         "community.user": factories.UserFactory(),
         "community.organisation": factories.OrganisationFactory(name="Cité des métiers de Lyon", slug="lyon"),
         "meetings.meeting": meeting,
+        "meetings.actionitem": ActionItem.objects.create(
+            meeting=past, text="Send the survey", owner=factories.UserFactory(), due_on=timezone.localdate()
+        ),
+        "community.buddypairing": BuddyPairing.objects.create(
+            newcomer=factories.UserFactory(), buddy=factories.UserFactory()
+        ),
         "meetings.rsvp": RSVPFactory(meeting=meeting),
         "meetings.attendance": Attendance.objects.create(meeting=past, member=factories.UserFactory()),
         "meetings.minutes": Minutes.objects.create(agenda_item=AgendaItemFactory(meeting=past), text="Notes."),

@@ -112,6 +112,8 @@ def _pages() -> list[tuple[str, str]]:
         ("facilitator", "/admin/themes/theme/"),
         ("facilitator", "/admin/meetings/meeting/"),
         ("facilitator", "/admin/community/user/"),
+        ("facilitator", "/admin/meetings/actionitem/"),
+        ("facilitator", "/admin/community/buddypairing/"),
         ("editor", "/admin/guide/contribution/"),
         ("editor", "/admin/guide/chapter/"),
         ("editor", "/"),

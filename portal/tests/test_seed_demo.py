@@ -99,3 +99,29 @@ def test_a_seeded_member_signs_in_after_a_password_reset():
     signed_in = client.post("/accounts/login/", {"login": person.email, "password": "a-new-long-password-42"})
 
     assert (signed_in.status_code, signed_in.url) == (302, "/")
+
+
+def test_the_demo_shows_the_rhythm_actions_co_authors_and_a_buddy():
+    """What a visitor of the demo meets first: the member's open actions and her buddy, entries
+    written with a co-author; the facilitator sees the actions in the admin."""
+    from django.test import Client
+
+    from community.models import BuddyPairing
+    from guide.models import CoAuthor
+    from meetings.models import ActionItem
+
+    call_command("seed_demo", stdout=io.StringIO())
+    mariana = User.objects.get(email="member@example.org")
+
+    open_actions = ActionItem.objects.filter(owner=mariana, done_at__isnull=True)
+    assert open_actions.count() == 2
+    assert ActionItem.objects.filter(done_at__isnull=False, done_by__isnull=False).exists()
+    assert BuddyPairing.objects.get(newcomer=mariana).buddy.country == mariana.country
+    assert CoAuthor.objects.filter(consented_at__isnull=False, contribution__state="published").exists()
+    assert CoAuthor.objects.filter(consented_at__isnull=True, declined_at__isnull=True).count() == 1
+    client = Client()
+    client.force_login(mariana)
+    dashboard = client.get("/").content.decode()
+    assert "Share the partnership charter template with the two new centres" in dashboard
+    profile = client.get(f"/members/{mariana.username}/")
+    assert profile.context["pairings"]["buddy"] == BuddyPairing.objects.get(newcomer=mariana).buddy
