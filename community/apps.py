@@ -7,4 +7,6 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self):
-        from . import security, signals, visits  # noqa: F401 - connects the listeners
+        from . import receivers, security, signals, visits  # noqa: F401 - connects the listeners
+
+        receivers.connect()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from . import audit, slots
 from .enums import DIGEST_FREQUENCIES, DIGEST_TOPICS, AuditKind, MemberState, NotificationFrequency
 from .models import MemberLanguage, Organisation
+from .receivers import DIRECTORY
 
 # Paths under /members/ that a username must not shadow.
 RESERVED_USERNAMES = frozenset({"me", "pending", "waiting", "centres", "edit", "export", "delete", "audit"})
@@ -233,6 +234,8 @@ def profile_update(
             [MemberLanguage(member=member, code=code) for code in sorted(wanted - current)]
         )
         member.expertise.set(list(expertise), clear=False)
+        # The languages are written in bulk, which sends no signal: the directory is told here.
+        DIRECTORY.changed()
 
         if old_photo_name and "photo" in changed:
             storage = member.photo.storage

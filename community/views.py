@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +23,7 @@ from .enums import AuditKind, MemberState
 from .filters import DirectoryFilter
 from .forms import AccountDeleteForm, BuddyForm, CentreResolveForm, MembershipForm, ProfileForm
 from .models import Organisation, User
+from .receivers import DIRECTORY
 from .rules import is_facilitator, is_member
 
 DIRECTORY_PAGE_SIZE = 24
@@ -44,20 +46,31 @@ def privacy(request):
 
 @member_required
 def directory(request):
-    """Members who chose to be listed, filtered by the query string, paginated."""
+    """Members who chose to be listed, filtered by the query string, paginated.
+
+    The filters and the cards are the same for every member: they are rendered once per
+    version of the directory (``community.receivers``), language and filters chosen.
+    """
+    if request.GET.get("q", "").strip():
+        results = _directory_results(request)  # free text: too varied to be worth keeping
+    else:
+        asked = sorted((name, value) for name, values in request.GET.lists() for value in values)
+        key = DIRECTORY.key("results", DIRECTORY.digest(repr(asked)))
+        results = DIRECTORY.cached(key, lambda: _directory_results(request))
+    return render(request, "community/directory.html", {"results": results})
+
+
+def _directory_results(request) -> str:
     filterset = DirectoryFilter(request.GET or None, queryset=selectors.directory_members())
     members = filterset.qs if filterset.is_bound else filterset.queryset
     page = Paginator(members, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "community/directory.html",
-        {
-            "filter": filterset,
-            "page": page,
-            "members": page.object_list,
-            "filtered": filterset.is_bound and filterset.is_filtered,
-        },
-    )
+    context = {
+        "filter": filterset,
+        "page": page,
+        "members": page.object_list,
+        "filtered": filterset.is_bound and filterset.is_filtered,
+    }
+    return render_to_string("community/includes/_directory_results.html", context, request)
 
 
 @member_required

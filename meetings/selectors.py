@@ -292,8 +292,20 @@ def meeting_answers(meeting: Meeting) -> QuerySet[RSVP]:
 
 
 def next_meeting_for(user: User, *, now: datetime | None = None) -> Meeting | None:
-    """The next published meeting that has not ended, with the user's answer and counts."""
-    now = now or timezone.now()
+    """The next published meeting that has not ended, with the user's answer and counts.
+
+    Asked about the present, the answer is kept on the user object for the rest of the request
+    (the dashboard's meeting panel and the newcomer's first step both ask).
+    """
+    if now is None and "_next_meeting" in user.__dict__:
+        return user.__dict__["_next_meeting"]
+    meeting = _next_meeting(user, now=now or timezone.now())
+    if now is None and user.is_authenticated:
+        user.__dict__["_next_meeting"] = meeting
+    return meeting
+
+
+def _next_meeting(user: User, *, now: datetime) -> Meeting | None:
     candidates = (
         _with_counts(Meeting.objects.filter(state=MeetingState.PUBLISHED), user)
         .filter(starts_at__gt=now - timedelta(hours=24))

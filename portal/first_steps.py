@@ -11,16 +11,19 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from guide.cache import GUIDE
 from guide.models import Chapter
 from meetings import selectors as meeting_selectors
 
 
 def onboarding_chapter_path() -> str | None:
-    """The path of the guide's onboarding chapter, or None when the guide has no such chapter."""
+    """The path of the guide's onboarding chapter, or None when the guide has no such chapter
+    (known per version of the guide, which a new or renamed chapter bumps)."""
     slug = settings.ONBOARDING_CHAPTER_SLUG
-    if not slug or not Chapter.objects.filter(slug=slug).exists():
+    if not slug:
         return None
-    return reverse("guide:chapter", kwargs={"slug": slug})
+    found = GUIDE.cached(GUIDE.key("onboarding-chapter", slug), Chapter.objects.filter(slug=slug).exists)
+    return reverse("guide:chapter", kwargs={"slug": slug}) if found else None
 
 
 def meeting_step(member) -> list[dict]:

@@ -86,3 +86,21 @@ def test_permission_table(client_for, role, name, url, method, expected):
 
 def test_get_on_a_decision_url_is_not_allowed(facilitator_client, pending):
     assert facilitator_client.get(reverse("community:membership", args=[pending.username])).status_code == 405
+
+
+def test_a_rule_that_says_no_costs_no_permission_query_and_model_permissions_still_count():
+    from django.contrib.auth.models import Permission
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from community.tests.factories import UserFactory, guide_editor
+
+    member = UserFactory()
+    with CaptureQueriesContext(connection) as context:
+        assert not member.has_perm("community.approve_members")
+    assert not any("auth_permission" in q["sql"] for q in context.captured_queries)
+
+    editor = guide_editor()
+    editor.groups.first().permissions.add(Permission.objects.get(codename="view_chapter"))
+    assert editor.has_perm("guide.view_chapter")
+    assert not UserFactory().has_perm("guide.view_chapter")

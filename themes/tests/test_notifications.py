@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 
 from community.enums import MemberState
+from community.fragments import Fragments
 from community.tests.factories import UserFactory
 from community.tests.factories import facilitator as make_facilitator
 from themes import services
@@ -53,7 +54,8 @@ def test_no_email_before_the_transaction_commits(cast, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.theme_transition(theme=cast, to=ThemeState.DECLINED, by=make_facilitator(), note="Covered already.")
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    # The mail waits for the commit (the cached pages' versions are bumped after it too).
+    assert len([c for c in callbacks if not isinstance(getattr(c, "__self__", None), Fragments)]) == 1
 
 
 def test_a_french_speaking_member_reads_it_in_french_in_their_zone(cast, django_capture_on_commit_callbacks):
