@@ -1,9 +1,10 @@
 """Rendered fragments cached under a version that every change a reader could see bumps.
 
-A fragment's key holds its family's current version (the guide, the directory, ...): bumping
-it after the commit of a change makes every cached fragment of the family unreachable at once,
-so a reader never sees a stale one; the old ones expire on their own. Families are instances
-of ``Fragments``; each app connects the changes that concern it (its ``receivers.py``).
+Each fragment is stored with the version of its family (the guide, the directory, ...) it was
+rendered under; bumping the version after the commit of a change makes every fragment of the
+family stale at once, so a reader never sees an old one: it is rendered again. The version and
+the fragments are read in one round trip to the cache. Families are instances of
+``Fragments``; each app connects the changes that concern it (its ``receivers.py``).
 """
 
 import hashlib
@@ -54,19 +55,70 @@ class Fragments:
         transaction.on_commit(self._bump)
 
     def key(self, name: str, *parts) -> str:
-        """A cache key for one fragment in the current language and version."""
-        return ":".join([self.family, name, str(self.version()), get_language() or "", *(str(p) for p in parts)])
+        """A cache key for one fragment in the current language."""
+        return ":".join([self.family, name, get_language() or "", *(str(p) for p in parts)])
 
     @staticmethod
     def digest(text: str) -> str:
         """A short, fixed-length stand-in for free text (a search query) in a key."""
         return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
-    @staticmethod
-    def cached(key: str, render) -> str:
-        """The fragment under ``key``, rendered (and stored) by ``render()`` when missing."""
-        html = cache.get(key)
-        if html is None:
-            html = render()
-            cache.set(key, html, FRAGMENT_TIMEOUT)
-        return html
+    def cached(self, key: str, render):
+        """The fragment under ``key``, rendered (and stored) by ``render()`` when missing or stale."""
+        return self.cached_many([key], lambda missing: {key: render()})[key]
+
+    def cached_many(self, keys: list[str], render_missing) -> dict:
+        """The fragments under ``keys``; ``render_missing(keys)`` renders those missing or stale
+        (a dict by key), which are stored for the next readers."""
+        found = cache.get_many([self.version_key, *keys])
+        version = found.pop(self.version_key, None) or self.version()
+        fragments = {key: kept[1] for key, kept in found.items() if kept[0] == version}
+        missing = [key for key in keys if key not in fragments]
+        if missing:
+            fresh = render_missing(missing)
+            cache.set_many({key: (version, value) for key, value in fresh.items()}, FRAGMENT_TIMEOUT)
+            fragments.update(fresh)
+        return fragments
+
+
+def watch(fragments: Fragments, model, *, shown: tuple[str, ...] | None = None, ignored: frozenset = frozenset()):
+    """Bump ``fragments`` when a row of ``model`` a fragment shows changes.
+
+    ``shown``: the fields the fragments show of it (a member's name, a meeting's title): a save
+    that changes none of them, or creates the row, keeps the cache. Without ``shown``, every
+    save bumps but one whose ``update_fields`` are all in ``ignored`` (counts kept elsewhere).
+    A deletion always bumps.
+    """
+    from django.db.models.signals import post_delete, post_init, post_save
+
+    uid = f"{fragments.family}-fragments-{model._meta.label_lower}"
+
+    def changed(sender, **kwargs) -> None:
+        fragments.changed()
+
+    if shown is None:
+
+        def saved(sender, update_fields=None, **kwargs) -> None:
+            if update_fields is None or not set(update_fields) <= ignored:
+                fragments.changed()
+
+    else:
+        attribute = f"_{fragments.family}_shown"
+
+        def remember(sender, instance, **kwargs) -> None:
+            instance.__dict__[attribute] = tuple(instance.__dict__.get(field) for field in shown)
+
+        def saved(sender, instance, created=False, **kwargs) -> None:
+            now = tuple(instance.__dict__.get(field) for field in shown)
+            if not created and now != instance.__dict__.get(attribute, now):
+                fragments.changed()
+            instance.__dict__[attribute] = now
+
+        post_init.connect(remember, sender=model, dispatch_uid=uid, weak=False)
+    post_save.connect(saved, sender=model, dispatch_uid=uid, weak=False)
+    post_delete.connect(changed, sender=model, dispatch_uid=uid, weak=False)
+
+
+def is_bump(callback) -> bool:
+    """Whether an on-commit callback is a family's version bump (tests count the others)."""
+    return isinstance(getattr(callback, "__self__", None), Fragments)

@@ -20,7 +20,7 @@ from community.pickers import finding, posted_initial
 from community.rules import is_member
 
 from . import bridge, pdf, selectors, services
-from .cache import cached_fragment, fragment_key, guide_version
+from .cache import cached_fragment, fragment_key
 from .enums import ContributionKind, ContributionState
 from .forms import CoAuthorAnswerForm, ContributionForm, GuideSearchForm, PreviewForm
 from .models import Chapter, CoAuthor, Contribution
@@ -45,9 +45,14 @@ def toc(request):
         request,
         "guide/toc.html",
         {
-            # Lazy: only evaluated when the cached table of contents is missing.
-            "chapters": selectors.chapters_with_counts(language=get_language()),
-            "guide_version": guide_version(),
+            "contents": cached_fragment(
+                fragment_key("contents"),
+                lambda: render_to_string(
+                    "guide/includes/_toc.html",
+                    {"chapters": selectors.chapters_with_counts(language=get_language())},
+                    request,
+                ),
+            ),
             "form": form,
             "query": query,
             "results": results,

@@ -49,10 +49,11 @@ def meeting_lists(
         for pk, starts_at, minutes in recent.values_list("pk", "starts_at", "duration_minutes")
         if starts_at + timedelta(minutes=minutes) > now
     ]
-    meetings = _with_counts(visible_meetings(user), user)
+    meetings = visible_meetings(user)
     if language:
         meetings = meetings.filter(language=language)
-    upcoming = meetings.filter(pk__in=upcoming_ids).order_by("starts_at", "pk")
+    # Only the upcoming ones show their answers (counts and the user's own).
+    upcoming = _with_counts(meetings.filter(pk__in=upcoming_ids), user).order_by("starts_at", "pk")
     past = meetings.exclude(pk__in=upcoming_ids).filter(starts_at__lte=now).order_by("-starts_at", "-pk")
     return upcoming, past
 

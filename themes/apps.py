@@ -12,3 +12,4 @@ class ThemesConfig(AppConfig):
         from . import receivers
 
         signals.meeting_cancelled.connect(receivers.backlog_on_cancel, dispatch_uid="themes.backlog_on_cancel")
+        receivers.connect_cards()

@@ -14,6 +14,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    prefetch_related_objects,
 )
 
 from .enums import (
@@ -90,9 +91,23 @@ def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def theme_backlog(*, user) -> QuerySet:
-    """Themes with what a backlog card shows: interest, presenters, topics, proposer, meeting."""
-    return _annotated(user).select_related("proposer", "meeting").prefetch_related("topics", _active_roles())
+def theme_backlog(*, user, with_cards: bool = True) -> QuerySet:
+    """Themes with what a backlog card shows: interest, presenters, topics, proposer, meeting.
+
+    ``with_cards=False`` leaves the topics and presenters out, for a page that reads its cards
+    kept rendered (``with_card_details`` adds them to the themes whose card is not).
+    """
+    themes = _annotated(user).select_related("proposer", "meeting")
+    return themes.prefetch_related(*_card_details()) if with_cards else themes
+
+
+def _card_details() -> tuple:
+    return ("topics", _active_roles())
+
+
+def with_card_details(themes: list[Theme]) -> None:
+    """Load the topics and presenters a card shows onto already loaded themes (two queries)."""
+    prefetch_related_objects(themes, *_card_details())
 
 
 def with_topic(queryset: QuerySet, slug: str) -> QuerySet:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from community.fragments import is_bump
 from meetings import services
 from meetings.enums import AgendaKind, MeetingState
 from meetings.models import AgendaItem, Meeting
@@ -176,14 +177,14 @@ def test_reschedule_bumps_sequence_and_queues_change_notice(facilitator, django_
     meeting.refresh_from_db()
     assert meeting.starts_at == new_start
     assert meeting.sequence == 3
-    assert len(callbacks) == 1
+    assert len([c for c in callbacks if not is_bump(c)]) == 1
 
 
 def test_reschedule_of_draft_queues_no_notice(facilitator, django_capture_on_commit_callbacks):
     meeting = draft_meeting()
     with django_capture_on_commit_callbacks() as callbacks:
         services.meeting_reschedule(meeting=meeting, starts_at=meeting.starts_at + timedelta(days=1), by=facilitator)
-    assert callbacks == []
+    assert [c for c in callbacks if not is_bump(c)] == []
     assert Meeting.objects.get().sequence == 1
 
 

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,14 +26,16 @@ from ..forms import (
     TransitionForm,
 )
 from ..models import Theme
+from ..receivers import CARDS
 from .common import PAGE_SIZE, _back, _is_htmx, _theme
 
 
 @member_required
 def theme_list(request):
-    filterset = ThemeFilter(request.GET, queryset=selectors.theme_backlog(user=request.user))
+    filterset = ThemeFilter(request.GET, queryset=selectors.theme_backlog(user=request.user, with_cards=False))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     selectors.set_interest_flags(themes=page, user=request.user)
+    _with_card_bodies(page.object_list)
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(
@@ -47,6 +51,24 @@ def theme_list(request):
             "here": request.get_full_path(),
         },
     )
+
+
+CARD_BODY = "themes/includes/_card_body.html"
+
+
+def _with_card_bodies(themes) -> None:
+    """Give each theme its card's body, kept rendered per version of the cards and time zone;
+    the details of the others are loaded and rendered once."""
+    zone = timezone.get_current_timezone_name()
+    by_key = {CARDS.key("card", theme.pk, zone): theme for theme in themes}
+
+    def render_missing(keys: list[str]) -> dict:
+        selectors.with_card_details([by_key[key] for key in keys])
+        return {key: render_to_string(CARD_BODY, {"theme": by_key[key]}) for key in keys}
+
+    bodies = CARDS.cached_many(list(by_key), render_missing)
+    for key, theme in by_key.items():
+        theme.card_body = bodies[key]
 
 
 @member_required
