@@ -89,24 +89,27 @@ def chapter(request, slug):
     under the guide's version, that language and that kind.
     """
     language = selectors.reader_language(request.GET.get("lang", ""), get_language())
-    try:
-        chapter = selectors.chapter_for_reader(slug=slug, language=language)
-    except Chapter.DoesNotExist as exc:
-        raise Http404 from exc
     page_number = request.GET.get("page", "1")
     show_sources = is_member(request.user)
     extra = f"&lang={language}" if request.GET.get("lang") == language else ""
-    if not (page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES):
+
+    def shown() -> dict:
+        try:
+            chapter = selectors.chapter_for_reader(slug=slug, language=language)
+        except Chapter.DoesNotExist as exc:
+            raise Http404 from exc
         body = _chapter_body(request, chapter, page_number, language=language, show_sources=show_sources, extra=extra)
+        # What the page around the body shows of the chapter.
+        return {"chapter": {"shown_title": chapter.shown_title, "shown_language": chapter.shown_language}, "body": body}
+
+    if page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES:
+        # Kept with the chapter's title: a reader of a kept page costs no query. A missing
+        # chapter raises before anything is kept.
+        key = fragment_key("chapter", slug, language, bool(extra), int(page_number), show_sources)
+        context = cached_fragment(key, shown)
     else:
-        key = fragment_key("chapter", chapter.pk, language, bool(extra), int(page_number), show_sources)
-        body = cached_fragment(
-            key,
-            lambda: _chapter_body(
-                request, chapter, page_number, language=language, show_sources=show_sources, extra=extra
-            ),
-        )
-    return render(request, "guide/chapter.html", {"chapter": chapter, "body": body, "reader_language": language})
+        context = shown()
+    return render(request, "guide/chapter.html", {**context, "reader_language": language})
 
 
 def _source_initial(request) -> dict:

@@ -99,3 +99,22 @@ def test_members_get_their_cached_page_with_the_sources_and_a_renamed_source_at_
     theme.save()
 
     assert "One desk, three centres" in _entries(client, "/guide/governance/")
+
+
+def test_a_kept_chapter_page_costs_a_visitor_no_query_and_a_renamed_chapter_shows_at_once(visitor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    chapter = ChapterFactory(slug="governance", title="Governance")
+    ContributionFactory(chapter=chapter, state=S.PUBLISHED, title="Our steering committee")
+    _entries(visitor, "/guide/governance/")
+
+    with CaptureQueriesContext(connection) as kept:
+        assert "Our steering committee" in _entries(visitor, "/guide/governance/")
+    assert kept.captured_queries == []
+
+    chapter.title = "Governance of the partnership"
+    chapter.save()
+    assert "Governance of the partnership" in _entries(visitor, "/guide/governance/")
+    assert visitor.get("/guide/no-such-chapter/").status_code == 404
+    assert visitor.get("/guide/no-such-chapter/").status_code == 404

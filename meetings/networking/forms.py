@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from community.pickers import find_field, search_of, show_only
 
@@ -9,6 +10,9 @@ from .services import Guest
 
 MAX_PROMPT_LENGTH = 300
 MAX_GUESTS = 200
+# More members going than this, and the set-up takes them all with one tick instead of listing
+# each: the page keeps its size however many come.
+LISTED_AT_MOST = 60
 
 
 class MemberChoiceField(forms.ModelMultipleChoiceField):
@@ -26,6 +30,7 @@ class SessionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Listed: the members going to the meeting (ticked at first) and the members you find."),
     )
+    everyone_going = forms.BooleanField(label=_("Every member going to the meeting"), required=False)
     find = find_field()
     guests = forms.CharField(
         label=_("Guests"),
@@ -51,7 +56,19 @@ class SessionForm(forms.Form):
         self.fields["members"].queryset = (
             get_user_model().objects.approved().select_related("organisation").order_by("display_name", "pk")
         )
-        self.found = show_only(self, "members", proposed=proposed, query=search_of(self))
+        # A crowd going: one tick takes them all; the list holds only the members found or ticked.
+        self.crowd = list(proposed) if len(proposed) > LISTED_AT_MOST else []
+        if self.crowd:
+            self.fields["everyone_going"].label = ngettext(
+                "All %(count)d member going to the meeting",
+                "All %(count)d members going to the meeting",
+                len(self.crowd),
+            ) % {"count": len(self.crowd)}
+            self.fields["members"].label = _("Other members taking part")
+            self.fields["members"].help_text = _("Listed: the members you find and tick.")
+        else:
+            del self.fields["everyone_going"]
+        self.found = show_only(self, "members", proposed=[] if self.crowd else proposed, query=search_of(self))
 
     def clean_guests(self) -> list[Guest]:
         guests, problems = [], []
@@ -85,6 +102,9 @@ class SessionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.crowd and cleaned.get("everyone_going") and cleaned.get("members") is not None:
+            chosen = {member.pk for member in cleaned["members"]} | set(self.crowd)
+            cleaned["members"] = self.fields["members"].queryset.filter(pk__in=chosen)
         members, guests = cleaned.get("members"), cleaned.get("guests")
         if members is not None and guests is not None and len(members) + len(guests) < 2:
             raise forms.ValidationError(_("Choose at least two participants (members or guests)."))

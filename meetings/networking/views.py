@@ -14,7 +14,7 @@ from community.access import member_required, permission_required
 from community.pickers import finding, posted_initial
 
 from . import selectors, services
-from .forms import FollowUpForm, SessionForm, SwapForm
+from .forms import LISTED_AT_MOST, FollowUpForm, SessionForm, SwapForm
 from .models import FollowUp, SessionState
 from .rules import RUN_SESSION
 
@@ -59,10 +59,12 @@ def index(request, meeting_pk: int):
             messages.success(request, _("Session set up. Draw the rounds when the participants are right."))
             return _session_url(session)
     else:
-        form = SessionForm(
-            initial={"members": proposed, "prompts": "\n".join(services.default_deck(get_language()))},
-            proposed=proposed,
-        )
+        deck = "\n".join(services.default_deck(get_language()))
+        if len(proposed) > LISTED_AT_MOST:
+            initial = {"everyone_going": True, "prompts": deck}
+        else:
+            initial = {"members": proposed, "prompts": deck}
+        form = SessionForm(initial=initial, proposed=proposed)
     sessions = list(selectors.sessions_of_meeting(meeting))
     return render(
         request,
