@@ -219,12 +219,22 @@ def buddy_suggestions(newcomer, *, limit: int = 10) -> list:
     return list(members[:limit])
 
 
+PAIRING_SHOWN = ("username", "display_name")
+
+
 def buddy_pairings_of(member) -> dict:
     """The member's buddy (``buddy``) and the newcomers they welcome (``newcomers``), in one query."""
     pairings = (
         BuddyPairing.objects.filter(Q(newcomer=member) | Q(buddy=member))
         .filter(newcomer__is_active=True, buddy__is_active=True)
         .select_related("newcomer", "buddy")
+        # What the pages show of either: a name and a link to the profile.
+        .only(
+            "newcomer_id",
+            "buddy_id",
+            "paired_at",
+            *(f"{who}__{field}" for who in ("newcomer", "buddy") for field in PAIRING_SHOWN),
+        )
         .order_by("-paired_at", "pk")[:20]
     )
     buddy, newcomers = None, []
