@@ -7,7 +7,6 @@ the fragments are read in one round trip to the cache. Families are instances of
 ``Fragments``; each app connects the changes that concern it (its ``receivers.py``).
 """
 
-import hashlib
 import time
 
 from django.core.cache import cache
@@ -57,11 +56,6 @@ class Fragments:
     def key(self, name: str, *parts) -> str:
         """A cache key for one fragment in the current language."""
         return ":".join([self.family, name, get_language() or "", *(str(p) for p in parts)])
-
-    @staticmethod
-    def digest(text: str) -> str:
-        """A short, fixed-length stand-in for free text (a search query) in a key."""
-        return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
     def cached(self, key: str, render):
         """The fragment under ``key``, rendered (and stored) by ``render()`` when missing or stale."""

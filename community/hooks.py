@@ -30,7 +30,7 @@ def dashboard_panels(user) -> list[dict]:
             "template": "community/panels/_welcome.html",
             "missing": missing,
             "pairings": selectors.buddy_pairings_of(user),
-            "member_count": DIRECTORY.cached(DIRECTORY.key("count"), selectors.directory_members().count),
+            "member_count": DIRECTORY.cached(DIRECTORY.key("count"), lambda: selectors.directory_members().count()),
             "pending_count": selectors.pending_members().count() if is_facilitator(user) else 0,
         }
     ]

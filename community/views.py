@@ -1,4 +1,5 @@
 import json
+import re
 
 import rules
 from allauth.core import ratelimit
@@ -49,15 +50,36 @@ def directory(request):
     """Members who chose to be listed, filtered by the query string, paginated.
 
     The filters and the cards are the same for every member: they are rendered once per
-    version of the directory (``community.receivers``), language and filters chosen.
+    version of the directory (``community.receivers``), language, filters chosen and page.
     """
-    if request.GET.get("q", "").strip():
-        results = _directory_results(request)  # free text: too varied to be worth keeping
+    asked = _kept_directory_view(request.GET)
+    if asked is None:
+        results = _directory_results(request)
     else:
-        asked = sorted((name, value) for name, values in request.GET.lists() for value in values)
-        key = DIRECTORY.key("results", DIRECTORY.digest(repr(asked)))
-        results = DIRECTORY.cached(key, lambda: _directory_results(request))
+        results = DIRECTORY.cached(DIRECTORY.key("results", *asked), lambda: _directory_results(request))
     return render(request, "community/directory.html", {"results": results})
+
+
+KEPT_FILTERS = ("country", "organisation", "language", "expertise")
+CHOICE_VALUE = re.compile(r"[-\w]{1,60}")
+KEPT_PAGES = 100
+
+
+def _kept_directory_view(query) -> tuple | None:
+    """The parts of a cache key for a directory view worth keeping: the filters' values and the
+    page, when each is one well-formed value; None for a free-text search (too varied), another
+    parameter or a far page (no cache filled by guessing)."""
+    if query.get("q", "").strip():
+        return None
+    if set(query) - {*KEPT_FILTERS, "page", "q"} or any(len(query.getlist(name)) > 1 for name in query):
+        return None
+    page = query.get("page", "1")
+    if not (page.isdigit() and 0 < int(page) <= KEPT_PAGES):
+        return None
+    values = [query.get(name, "") for name in KEPT_FILTERS]
+    if any(value and not CHOICE_VALUE.fullmatch(value) for value in values):
+        return None
+    return (*values, int(page))
 
 
 def _directory_results(request) -> str:

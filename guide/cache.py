@@ -1,17 +1,12 @@
-"""The published guide's rendered fragments, cached under a version that every change bumps.
+"""The published guide's rendered fragments: the table of contents, the chapter pages, the
+dashboard's latest entries.
 
-A fragment's key holds the guide's current version, so bumping it (after the commit of any
-change a reader could see: an entry published, edited or unpublished, a chapter rearranged,
-an author renamed) makes every cached fragment unreachable at once; they expire on their own.
-The mechanism is ``community.fragments``; the changes that bump it are in ``guide.receivers``.
+They are kept under the guide's version (``community.fragments``), which any change a reader
+could see bumps after its commit — an entry published, edited or unpublished, a chapter
+rearranged, an author renamed (``guide.receivers``, and the services for queryset updates) —
+so a reader never gets an old page.
 """
 
 from community.fragments import Fragments
 
 GUIDE = Fragments("guide")
-VERSION_KEY = GUIDE.version_key
-
-guide_version = GUIDE.version
-guide_changed = GUIDE.changed
-fragment_key = GUIDE.key
-cached_fragment = GUIDE.cached

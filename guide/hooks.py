@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from community.rules import is_guide_editor, is_member
 
 from . import selectors
-from .cache import cached_fragment, fragment_key
+from .cache import GUIDE
 from .enums import OPEN_STATES
 
 LATEST_PANEL = "guide/includes/_dashboard_latest.html"
@@ -51,8 +51,8 @@ def digest_sections(member, windows) -> list[dict]:
 def _latest_panel() -> str:
     """The latest published entries, the same for every member: rendered once per guide version
     and language (a publish bumps the version, so no one sees the list before it)."""
-    html = cached_fragment(
-        fragment_key("dashboard-latest"),
+    html = GUIDE.cached(
+        GUIDE.key("dashboard-latest"),
         lambda: render_to_string(LATEST_PANEL, {"panel": {"entries": selectors.latest_published()}}),
     )
     return mark_safe(html)  # noqa: S308 — our own template's output, stored as rendered

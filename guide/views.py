@@ -20,7 +20,7 @@ from community.pickers import finding, posted_initial
 from community.rules import is_member
 
 from . import bridge, pdf, selectors, services
-from .cache import cached_fragment, fragment_key
+from .cache import GUIDE
 from .enums import ContributionKind, ContributionState
 from .forms import CoAuthorAnswerForm, ContributionForm, GuideSearchForm, PreviewForm
 from .models import Chapter, CoAuthor, Contribution
@@ -45,8 +45,8 @@ def toc(request):
         request,
         "guide/toc.html",
         {
-            "contents": cached_fragment(
-                fragment_key("contents"),
+            "contents": GUIDE.cached(
+                GUIDE.key("contents"),
                 lambda: render_to_string(
                     "guide/includes/_toc.html",
                     {"chapters": selectors.chapters_with_counts(language=get_language())},
@@ -105,8 +105,8 @@ def chapter(request, slug):
     if page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES:
         # Kept with the chapter's title: a reader of a kept page costs no query. A missing
         # chapter raises before anything is kept.
-        key = fragment_key("chapter", slug, language, bool(extra), int(page_number), show_sources)
-        context = cached_fragment(key, shown)
+        key = GUIDE.key("chapter", slug, language, bool(extra), int(page_number), show_sources)
+        context = GUIDE.cached(key, shown)
     else:
         context = shown()
     return render(request, "guide/chapter.html", {**context, "reader_language": language})

@@ -12,6 +12,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from community.admin_rules import RulesAdminMixin, RulesModelAdmin
 from community.languages import LanguageKeptWhenOmitted
+from community.models import User
 
 from . import services
 from .enums import MeetingState
@@ -184,8 +185,6 @@ class ActionItemAdmin(RulesModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "owner":
-            from community.models import User
-
             kwargs["queryset"] = User.objects.approved()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

@@ -122,3 +122,17 @@ def test_free_text_searches_are_answered_fresh(viewer_client, ana):
     type(ana).objects.filter(pk=ana.pk).update(display_name="Ana Bulk")
 
     assert "Ana Bulk" in _page(viewer_client, q="Ana")
+
+
+def test_only_well_formed_filters_and_near_pages_are_kept(viewer_client, ana):
+    from django.http import QueryDict
+
+    from community.views import _kept_directory_view
+
+    assert _kept_directory_view(QueryDict("")) == ("", "", "", "", 1)
+    assert _kept_directory_view(QueryDict("q=&country=PT&page=2")) == ("PT", "", "", "", 2)
+    for unkept in ("q=Ana", "utm=x", "country=PT&country=FR", "page=101", "page=x", "expertise=%3Cscript%3E"):
+        assert _kept_directory_view(QueryDict(unkept)) is None, unkept
+    # Each is still answered, fresh.
+    assert "Ana Silva" in _page(viewer_client, utm="x")
+    assert _page(viewer_client, page="x")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from community.rules import is_member
 
-from ..cache import guide_changed as guide_fragments_changed
+from ..cache import GUIDE
 from ..enums import CoAuthorCredit, ContributionState
 from ..models import CoAuthor, Contribution
 from ..tasks import notify_coauthor_invited
@@ -45,7 +45,7 @@ def _credits_changed(contribution: Contribution) -> None:
     if contribution.state == ContributionState.PUBLISHED:
         # updated_at is part of the PDF's fingerprint; a queryset update sends no save signal.
         Contribution.objects.filter(pk=contribution.pk).update(updated_at=timezone.now())
-        guide_fragments_changed()
+        GUIDE.changed()
         guide_changed()
 
 

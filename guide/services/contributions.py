@@ -13,7 +13,7 @@ from community.enums import AuditKind
 from community.languages import content_language_of
 from community.rules import is_guide_editor, is_member
 
-from ..cache import guide_changed as guide_fragments_changed
+from ..cache import GUIDE
 from ..enums import DELETABLE_STATES, EDITABLE_STATES, Actor, ContributionState, Credit
 from ..models import Chapter, CoAuthor, Contribution, ContributionTransition
 from ..tasks import notify_author_of_transition, notify_editors_of_submission
@@ -318,7 +318,7 @@ def member_data_erase(*, member) -> None:
         kept = list(mine.values_list("pk", flat=True))
         # updated_at changes the PDF's fingerprint: the erased name leaves the PDF with the next build.
         Contribution.objects.filter(pk__in=kept).update(author=None, credit=Credit.ANONYMOUS, updated_at=timezone.now())
-        guide_fragments_changed()  # a queryset update sends no save signal: the credits changed
+        GUIDE.changed()  # a queryset update sends no save signal: the credits changed
         Contribution.history.filter(id__in=kept).update(author=None, credit=Credit.ANONYMOUS)
         Contribution.history.filter(history_user=member).update(history_user=None)
         # Entries crediting them as co-author lose the credit with the account (the rows cascade).
@@ -330,7 +330,7 @@ def member_data_erase(*, member) -> None:
         CoAuthor.objects.filter(member=member).delete()
         if coauthored:
             Contribution.objects.filter(pk__in=coauthored).update(updated_at=timezone.now())
-            guide_fragments_changed()
+            GUIDE.changed()
         if kept or coauthored:
             guide_changed()
 

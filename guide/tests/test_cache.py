@@ -5,7 +5,7 @@ from django.test import Client
 
 from community.tests.factories import UserFactory
 from guide import services
-from guide.cache import guide_version
+from guide.cache import GUIDE
 from guide.enums import ContributionState
 
 from .factories import ChapterFactory, ContributionFactory
@@ -61,15 +61,15 @@ def test_an_author_renamed_is_credited_by_the_new_name_and_a_sign_in_keeps_the_c
     chapter = ChapterFactory(slug="governance")
     ContributionFactory(chapter=chapter, state=S.PUBLISHED, author=author, title="Partners first")
     assert "Ana Silva" in _entries(visitor, "/guide/governance/")
-    before = guide_version()
+    before = GUIDE.version()
     author.save(update_fields=["last_login"])
-    assert guide_version() == before
+    assert GUIDE.version() == before
 
     author.display_name = "Ana Silva Costa"
     author.save(update_fields=["display_name"])
 
     assert "Ana Silva Costa" in _entries(visitor, "/guide/governance/")
-    assert guide_version() > before
+    assert GUIDE.version() > before
 
 
 def test_members_get_their_cached_page_with_the_sources_and_a_renamed_source_at_once(client):
@@ -89,12 +89,12 @@ def test_members_get_their_cached_page_with_the_sources_and_a_renamed_source_at_
         client.get("/guide/governance/")
     assert not [q for q in cached.captured_queries if 'FROM "guide_contribution"' in q["sql"]]
 
-    before = guide_version()
+    before = GUIDE.version()
     Theme.objects.filter(pk=theme.pk).update(interest_count=3)  # a count, not what the guide shows
     theme.refresh_from_db()
     theme.summary = "Another summary."
     theme.save()
-    assert guide_version() == before
+    assert GUIDE.version() == before
     theme.title = "One desk, three centres"
     theme.save()
 
