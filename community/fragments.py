@@ -7,10 +7,12 @@ the fragments are read in one round trip to the cache. Families are instances of
 ``Fragments``; each app connects the changes that concern it (its ``receivers.py``).
 """
 
+import re
 import time
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 FRAGMENT_TIMEOUT = 24 * 3600
@@ -73,6 +75,41 @@ class Fragments:
             cache.set_many({key: (version, value) for key, value in fresh.items()}, FRAGMENT_TIMEOUT)
             fragments.update(fresh)
         return fragments
+
+
+KEPT_PAGES = 100
+CHOICE_VALUE = re.compile(r"[-\w]{1,60}")
+
+
+def kept_view(query, filters: tuple[str, ...], *, fixed: dict[str, tuple[str, ...]] | None = None) -> tuple | None:
+    """The parts of a cache key for a list view worth keeping: each of ``filters`` one well-formed
+    choice value (or none), a near page, and each parameter of ``fixed`` one of its listed values.
+    None for a free-text search ``q`` (too varied), another parameter, a repeated one or a far
+    page: what is kept is bounded, no cache is filled by guessing."""
+    fixed = fixed or {}
+    if query.get("q", "").strip():
+        return None
+    if set(query) - {*filters, *fixed, "page", "q"} or any(len(query.getlist(name)) > 1 for name in query):
+        return None
+    if any(query.get(name, "") not in allowed for name, allowed in fixed.items()):
+        return None
+    page = query.get("page", "1")
+    if not (page.isdigit() and 0 < int(page) <= KEPT_PAGES):
+        return None
+    values = [query.get(name, "") for name in (*filters, *fixed)]
+    if any(value and not CHOICE_VALUE.fullmatch(value) for value in values):
+        return None
+    return (*values, int(page))
+
+
+SLOT = re.compile(r"<!--slot:([\w-]+)-->")
+
+
+def fill_slots(html: str, slots: dict[str, str]) -> SafeString:
+    """A kept fragment with each ``<!--slot:name-->`` it holds replaced by what differs per viewer
+    (``slots[name]``, already escaped; an unknown slot is left empty). Members' text cannot write
+    a slot: it is escaped when the fragment is rendered."""
+    return mark_safe(SLOT.sub(lambda found: slots.get(found.group(1), ""), html))  # noqa: S308 — our own output
 
 
 def watch(fragments: Fragments, model, *, shown: tuple[str, ...] | None = None, ignored: frozenset = frozenset()):

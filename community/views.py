@@ -1,5 +1,4 @@
 import json
-import re
 
 import rules
 from allauth.core import ratelimit
@@ -23,6 +22,7 @@ from .downloads import photo_response
 from .enums import AuditKind, MemberState
 from .filters import DirectoryFilter
 from .forms import AccountDeleteForm, BuddyForm, CentreResolveForm, MembershipForm, ProfileForm
+from .fragments import kept_view
 from .models import Organisation, User
 from .receivers import DIRECTORY
 from .rules import is_facilitator, is_member
@@ -52,7 +52,7 @@ def directory(request):
     The filters and the cards are the same for every member: they are rendered once per
     version of the directory (``community.receivers``), language, filters chosen and page.
     """
-    asked = _kept_directory_view(request.GET)
+    asked = kept_view(request.GET, KEPT_FILTERS)
     if asked is None:
         results = _directory_results(request)
     else:
@@ -61,25 +61,6 @@ def directory(request):
 
 
 KEPT_FILTERS = ("country", "organisation", "language", "expertise")
-CHOICE_VALUE = re.compile(r"[-\w]{1,60}")
-KEPT_PAGES = 100
-
-
-def _kept_directory_view(query) -> tuple | None:
-    """The parts of a cache key for a directory view worth keeping: the filters' values and the
-    page, when each is one well-formed value; None for a free-text search (too varied), another
-    parameter or a far page (no cache filled by guessing)."""
-    if query.get("q", "").strip():
-        return None
-    if set(query) - {*KEPT_FILTERS, "page", "q"} or any(len(query.getlist(name)) > 1 for name in query):
-        return None
-    page = query.get("page", "1")
-    if not (page.isdigit() and 0 < int(page) <= KEPT_PAGES):
-        return None
-    values = [query.get(name, "") for name in KEPT_FILTERS]
-    if any(value and not CHOICE_VALUE.fullmatch(value) for value in values):
-        return None
-    return (*values, int(page))
 
 
 def _directory_results(request) -> str:

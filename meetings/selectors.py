@@ -35,27 +35,26 @@ def _with_counts(meetings: QuerySet[Meeting], user: User) -> QuerySet[Meeting]:
     )
 
 
-def meeting_lists(
-    user: User, *, now: datetime | None = None, language: str = ""
-) -> tuple[QuerySet[Meeting], QuerySet[Meeting]]:
-    """Upcoming meetings (soonest first; including one under way) and past ones (latest first),
-    only those in ``language`` when one is given."""
+def meeting_lists(user: User, *, now: datetime | None = None, language: str = "") -> tuple[list[Meeting], list[int]]:
+    """Upcoming meetings (soonest first; including one under way) with their answers, only those
+    in ``language`` when one is given, and the ids of every upcoming meeting (the past ones are
+    the others, ``past_meetings``); one query."""
     now = now or timezone.now()
     # A meeting is "upcoming" until it has started plus its length; the length varies per
     # meeting, but none lasts a day, so this bound is only refined in Python for the edge.
-    recent = visible_meetings(user).filter(starts_at__gt=now - timedelta(hours=24))
-    upcoming_ids = [
-        pk
-        for pk, starts_at, minutes in recent.values_list("pk", "starts_at", "duration_minutes")
-        if starts_at + timedelta(minutes=minutes) > now
-    ]
-    meetings = visible_meetings(user)
+    recent = _with_counts(visible_meetings(user).filter(starts_at__gt=now - timedelta(hours=24)), user)
+    upcoming = [meeting for meeting in recent.order_by("starts_at", "pk") if meeting.ends_at > now]
+    shown = [meeting for meeting in upcoming if not language or meeting.language == language]
+    return shown, [meeting.pk for meeting in upcoming]
+
+
+def past_meetings(user: User, *, upcoming_ids: list[int], now: datetime | None = None, language: str = ""):
+    """Meetings held (latest first), only those in ``language`` when one is given."""
+    now = now or timezone.now()
+    meetings = visible_meetings(user).exclude(pk__in=upcoming_ids).filter(starts_at__lte=now)
     if language:
         meetings = meetings.filter(language=language)
-    # Only the upcoming ones show their answers (counts and the user's own).
-    upcoming = _with_counts(meetings.filter(pk__in=upcoming_ids), user).order_by("starts_at", "pk")
-    past = meetings.exclude(pk__in=upcoming_ids).filter(starts_at__lte=now).order_by("-starts_at", "-pk")
-    return upcoming, past
+    return meetings.order_by("-starts_at", "-pk")
 
 
 # The meeting page names at most this many people per list; the counts say how many in all and

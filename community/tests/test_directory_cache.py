@@ -127,12 +127,15 @@ def test_free_text_searches_are_answered_fresh(viewer_client, ana):
 def test_only_well_formed_filters_and_near_pages_are_kept(viewer_client, ana):
     from django.http import QueryDict
 
-    from community.views import _kept_directory_view
+    from community.fragments import kept_view
+    from community.views import KEPT_FILTERS
 
-    assert _kept_directory_view(QueryDict("")) == ("", "", "", "", 1)
-    assert _kept_directory_view(QueryDict("q=&country=PT&page=2")) == ("PT", "", "", "", 2)
+    assert kept_view(QueryDict(""), KEPT_FILTERS) == ("", "", "", "", 1)
+    assert kept_view(QueryDict("q=&country=PT&page=2"), KEPT_FILTERS) == ("PT", "", "", "", 2)
     for unkept in ("q=Ana", "utm=x", "country=PT&country=FR", "page=101", "page=x", "expertise=%3Cscript%3E"):
-        assert _kept_directory_view(QueryDict(unkept)) is None, unkept
+        assert kept_view(QueryDict(unkept), KEPT_FILTERS) is None, unkept
+    assert kept_view(QueryDict("sort=interest"), (), fixed={"sort": ("", "newest")}) is None
+    assert kept_view(QueryDict("sort=newest"), (), fixed={"sort": ("", "newest")}) == ("newest", 1)
     # Each is still answered, fresh.
     assert "Ana Silva" in _page(viewer_client, utm="x")
     assert _page(viewer_client, page="x")

@@ -10,12 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import facilitator_required, member_required
+from community.fragments import KEPT_PAGES
 from community.languages import content_language_of
 from community.rules import is_facilitator
 
@@ -26,6 +28,7 @@ from ..forms import (
     MeetingForm,
     ResourceForm,
 )
+from ..kept import MEETINGS
 from ..models import Meeting
 from .common import _back, _form_error
 
@@ -38,20 +41,38 @@ def meeting_list(request):
     language = request.GET.get("language", "")
     if language not in dict(settings.LANGUAGES):
         language = ""  # an unknown value shows every meeting, like the other lists' filters
-    upcoming, past = selectors.meeting_lists(request.user, language=language)
-    page = Paginator(past, PAST_PER_PAGE).get_page(request.GET.get("page"))
+    upcoming, upcoming_ids = selectors.meeting_lists(request.user, language=language)
     return render(
         request,
         "meetings/list.html",
         {
-            "upcoming": list(upcoming),
-            "past_page": page,
-            "past": page.object_list,
+            "upcoming": upcoming,
+            "past_section": _past_section(request, upcoming_ids, language),
             "feed_url": services.calendar_feed_url(member=request.user),
             "language": language,
             "languages": settings.LANGUAGES,
         },
     )
+
+
+def _past_section(request, upcoming_ids: list[int], language: str) -> str:
+    """The paged list of past meetings: the same for every member (facilitators also see drafts),
+    kept rendered per version of the meetings, for the set of meetings still to come (one that
+    ends moves from one list to the other) and the near pages."""
+
+    def rendered() -> str:
+        past = selectors.past_meetings(request.user, upcoming_ids=upcoming_ids, language=language)
+        page = Paginator(past, PAST_PER_PAGE).get_page(request.GET.get("page"))
+        context = {"past_page": page, "past": page.object_list, "language": language}
+        return render_to_string("meetings/includes/_past_meetings.html", context, request)
+
+    number = request.GET.get("page", "1")
+    if not (number.isdigit() and 0 < int(number) <= KEPT_PAGES):
+        return rendered()
+    audience = "facilitator" if is_facilitator(request.user) else "member"
+    coming = ",".join(str(pk) for pk in sorted(upcoming_ids))
+    zone = timezone.get_current_timezone_name()
+    return MEETINGS.cached(MEETINGS.key("past", audience, language, zone, int(number), coming), rendered)
 
 
 @facilitator_required

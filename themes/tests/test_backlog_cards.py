@@ -5,6 +5,7 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -117,3 +118,55 @@ def test_interest_keeps_the_cards_and_its_count_is_current(viewer):
     page = _backlog(viewer)
     assert CARDS.version() == before
     assert "2 interested" in page and 'aria-pressed="true"' in page
+
+
+def test_the_listing_is_kept_and_each_member_sees_their_own_interest(viewer):
+    theme = ThemeFactory(title="Gamified speed networking")
+    other = Client()
+    other.force_login(UserFactory(display_name="Other Member"))
+    services.theme_set_interest(theme=theme, member=viewer.member, interested=True)
+    _backlog(viewer)
+
+    with CaptureQueriesContext(connection) as kept:
+        mine = _backlog(viewer)
+    # The session's user and groups, then the viewer's interest in the page's themes: no listing query.
+    assert len(kept.captured_queries) == 3
+    assert not any("COUNT(*)" in q["sql"] or "themes_themetopic" in q["sql"] for q in kept.captured_queries)
+    theirs = other.get(URL).content.decode()
+    assert 'aria-pressed="true"' in mine and 'aria-pressed="true"' not in theirs
+    assert "1 interested" in mine and "1 interested" in theirs
+    assert mine.count(f'name="next" value="{URL}"') == 1
+
+
+def test_a_new_theme_and_a_withdrawn_one_show_at_once(viewer):
+    kept = ThemeFactory(title="Gamified speed networking", proposer=viewer.member)
+    assert "1 theme" in _backlog(viewer)
+
+    new = services.theme_propose(
+        proposer=viewer.member,
+        title="Mentoring across centres",
+        summary="Pairs.",
+        reason=kept.reason,
+        topics=[],
+        can_present=False,
+        pitch="",
+        language="en",
+    )
+    page = _backlog(viewer)
+    assert "Mentoring across centres" in page and "2 themes" in page
+
+    services.theme_transition(theme=new, to=ThemeState.WITHDRAWN, by=viewer.member, note="")
+    page = _backlog(viewer)
+    assert "Mentoring across centres" not in page and "1 theme" in page
+
+
+def test_a_sort_on_counts_follows_them_at_once(viewer):
+    first = ThemeFactory(title="First theme")
+    ThemeFactory(title="Second theme")
+    by_interest = viewer.get(URL, {"sort": "interest"}).content.decode()
+    assert by_interest.index("Second theme") < by_interest.index("First theme")
+
+    services.theme_set_interest(theme=first, member=UserFactory(), interested=True)
+
+    by_interest = viewer.get(URL, {"sort": "interest"}).content.decode()
+    assert by_interest.index("First theme") < by_interest.index("Second theme")

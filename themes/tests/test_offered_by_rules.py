@@ -43,9 +43,12 @@ def test_theme_page_offers_interest_questions_and_votes_by_the_rules(member_clie
 def test_theme_list_offers_interest_by_the_rule(member_client, state):
     theme = ThemeFactory(state=state)
 
-    response = member_client.get("/themes/", {"state": state})
+    response = member_client.get("/themes/", {"status": state})
 
-    assert [(t.pk, t.can_show_interest) for t in response.context["page"]] == [(theme.pk, OFFERED[state][0])]
+    html = response.content.decode()
+    form = html[html.index(f'id="interest-{theme.pk}"') :]
+    form = form[: form.index("</form>")]
+    assert (html.count('class="theme-interest'), "I want to hear this" in form) == (1, OFFERED[state][0])
 
 
 def test_vote_answer_on_a_presented_theme_shows_the_count_without_a_button(member_client, member):

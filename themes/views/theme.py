@@ -3,9 +3,11 @@
 import rules
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -13,10 +15,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.access import facilitator_required, member_required
+from community.fragments import fill_slots, kept_view
 from community.languages import content_language_of
 
 from .. import selectors, services
-from ..enums import ThemeState
+from ..enums import ThemeSort, ThemeState
 from ..filters import ThemeFilter
 from ..forms import (
     QuestionForm,
@@ -25,6 +28,7 @@ from ..forms import (
     ThemeProposeForm,
     TransitionForm,
 )
+from ..interest import interest_form
 from ..models import Theme
 from ..receivers import CARDS
 from .common import PAGE_SIZE, _back, _is_htmx, _theme
@@ -32,25 +36,57 @@ from .common import PAGE_SIZE, _back, _is_htmx, _theme
 
 @member_required
 def theme_list(request):
-    filterset = ThemeFilter(request.GET, queryset=selectors.theme_backlog(user=request.user, with_cards=False))
+    """The backlog: the listing (filters, count, cards, pages) is the same for every member and,
+    for the views worth keeping, kept rendered per version of the cards; each card's interest
+    button and count are the viewer's, read with the page (one query) and put in its slot."""
+    asked = kept_view(request.GET, KEPT_FILTERS, fixed=KEPT_SORTS)
+    if asked is None:
+        listing = _backlog_listing(request)
+    else:
+        zone = timezone.get_current_timezone_name()
+        listing = CARDS.cached(CARDS.key("backlog", zone, *asked), lambda: _backlog_listing(request))
+    html = fill_slots(listing["html"], _interest_forms(request, listing["ids"]))
+    return render(request, "themes/list.html", {"listing": html})
+
+
+KEPT_FILTERS = ("reason", "status", "topic", "language")
+# Sorting on counts is answered fresh: they change without bumping the cards' version.
+KEPT_SORTS = {"sort": ("", ThemeSort.NEWEST)}
+
+
+def _backlog_listing(request) -> dict:
+    """The backlog's listing as HTML with a slot per card for its interest form, and the themes' ids."""
+    filterset = ThemeFilter(request.GET, queryset=selectors.theme_backlog(user=None, with_cards=False))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    selectors.set_interest_flags(themes=page, user=request.user)
     _with_card_bodies(page.object_list)
     querystring = request.GET.copy()
     querystring.pop("page", None)
-    return render(
-        request,
-        "themes/list.html",
-        {
-            "filterset": filterset,
-            "form": filterset.form,
-            "page": page,
-            "topics": selectors.topics_in_use(),
-            "querystring": querystring.urlencode(),
-            "filtered": filterset.is_filtered,
-            "here": request.get_full_path(),
-        },
-    )
+    context = {
+        "form": filterset.form,
+        "page": page,
+        "topics": selectors.topics_in_use(),
+        "querystring": querystring.urlencode(),
+        "filtered": filterset.is_filtered,
+    }
+    html = render_to_string("themes/includes/_backlog.html", context, request)
+    return {"html": html, "ids": [theme.pk for theme in page.object_list]}
+
+
+def _interest_forms(request, ids: list[int]) -> dict[str, str]:
+    """The viewer's interest form under each card of the page, by slot name."""
+    here = request.get_full_path()
+    token = get_token(request)
+    return {
+        f"interest-{theme.pk}": interest_form(
+            theme_pk=theme.pk,
+            interested=theme.is_interested,
+            count=theme.interest_count,
+            can_show=rules.has_perm("themes.show_interest", request.user, theme),
+            csrf_token=token,
+            next_url=here,
+        )
+        for theme in selectors.interest_of(user=request.user, ids=ids)
+    }
 
 
 CARD_BODY = "themes/includes/_card_body.html"
@@ -143,13 +179,15 @@ def theme_interest(request, pk: int):
             return _back(theme)
     next_url = request.POST.get("next", "")
     if _is_htmx(request):
-        theme.interest_count, theme.is_interested = count, interested
-        can_show_interest = rules.has_perm("themes.show_interest", request.user, theme)
-        return render(
-            request,
-            "themes/includes/_interest.html",
-            {"theme": theme, "next": next_url, "can_show_interest": can_show_interest},
+        form = interest_form(
+            theme_pk=theme.pk,
+            interested=interested,
+            count=count,
+            can_show=rules.has_perm("themes.show_interest", request.user, theme),
+            csrf_token=get_token(request),
+            next_url=next_url or reverse("themes:detail", args=[theme.pk]),
         )
+        return HttpResponse(form)
     if interested:
         messages.success(request, _("Noted: you are interested in this theme."))
     if next_url.startswith("/themes/") and url_has_allowed_host_and_scheme(next_url, allowed_hosts=None):
