@@ -289,6 +289,7 @@ def seed_scale(stdout=sys.stdout, targets: Targets = BENCHMARK) -> None:
     """Fill the database up to ``targets`` (the benchmark's sizes by default; idempotent)."""
     from django.core.management import call_command
 
+    from community.fragments import every_family_changed
     from themes.models import Theme
     from themes.services.lifecycle import theme_counts_refresh
 
@@ -298,6 +299,7 @@ def seed_scale(stdout=sys.stdout, targets: Targets = BENCHMARK) -> None:
         step(rng, stdout, targets)
     # Interest was written in bulk: fill the count columns the services keep.
     theme_counts_refresh(theme_ids=Theme.objects.values_list("pk", flat=True))
+    every_family_changed()  # bulk writes send no signal: no kept page may show the data before
 
 
 def main() -> None:

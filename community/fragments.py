@@ -21,9 +21,12 @@ FRAGMENT_TIMEOUT = 24 * 3600
 class Fragments:
     """The cached fragments of one family, under one version counter."""
 
+    families: list["Fragments"] = []
+
     def __init__(self, family: str):
         self.family = family
         self.version_key = f"{family}:version"
+        Fragments.families.append(self)
 
     def version(self) -> int:
         """The current version. A missing counter (flushed cache) restarts from the clock, never
@@ -110,6 +113,12 @@ def fill_slots(html: str, slots: dict[str, str]) -> SafeString:
     (``slots[name]``, already escaped; an unknown slot is left empty). Members' text cannot write
     a slot: it is escaped when the fragment is rendered."""
     return mark_safe(SLOT.sub(lambda found: slots.get(found.group(1), ""), html))  # noqa: S308 — our own output
+
+
+def every_family_changed() -> None:
+    """Invalidate every family: after writes that send no signal (the demo data's bulk writes)."""
+    for fragments in Fragments.families:
+        fragments.changed()
 
 
 def watch(fragments: Fragments, model, *, shown: tuple[str, ...] | None = None, ignored: frozenset = frozenset()):

@@ -28,6 +28,7 @@ hands them the composed profile, export, erase and meeting-section functions (se
 from community import hooks as community_parts
 from community import selectors as community_selectors
 from community import services as community_services
+from community.fragments import every_family_changed
 from guide import hooks as guide_parts
 from guide import services as guide_services
 from meetings import hooks as meetings_parts
@@ -176,3 +177,4 @@ def seed_demo(stdout) -> None:
     """Fill the database with the demo data of every app (idempotent)."""
     for seed in DEMO_DATA:
         seed(stdout)
+    every_family_changed()  # the demo data is written in bulk: no kept page may show what was there before

@@ -4,17 +4,24 @@
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from community.fragments import Fragments, watch
+from community.fragments import watch
+from community.models import Organisation
 from meetings.models import Meeting
 
 from . import services
 from .enums import ThemeState
-from .models import PresenterRole, TaggedTheme, Theme, ThemeTopic
-
-# The backlog's cards (state, title, summary, topics, presenters, meeting): the same for every
-# member, rendered once per version. The counts under each card are read with the page.
-CARDS = Fragments("theme-cards")
-COUNTS = frozenset({"interest_count", "presenter_count", "updated_at"})
+from .kept import CARDS, COUNTS, PAGES
+from .models import (
+    ExperienceSheet,
+    PresenterRole,
+    Question,
+    QuestionVote,
+    SheetAttachment,
+    TaggedTheme,
+    Theme,
+    ThemeTopic,
+    ThemeTransition,
+)
 
 
 def connect_cards() -> None:
@@ -23,6 +30,14 @@ def connect_cards() -> None:
         watch(CARDS, model)
     watch(CARDS, get_user_model(), shown=("display_name",))
     watch(CARDS, Meeting, shown=("title", "starts_at"))
+
+    watch(PAGES, Theme, ignored=COUNTS)
+    shown_on_page = (PresenterRole, TaggedTheme, ThemeTopic, ThemeTransition, ExperienceSheet, SheetAttachment)
+    for model in (*shown_on_page, Question, QuestionVote):
+        watch(PAGES, model)
+    watch(PAGES, get_user_model(), shown=("display_name", "username", "organisation_id", "is_active", "state"))
+    watch(PAGES, Organisation, shown=("name", "short_name"))
+    watch(PAGES, Meeting, shown=("title", "starts_at", "state"))
 
 
 def backlog_on_cancel(sender, *, meeting, by, **kwargs) -> None:

@@ -27,6 +27,7 @@ from .enums import (
     ThemeSort,
     ThemeState,
 )
+from .kept import PAGES
 from .models import (
     PresenterRole,
     Question,
@@ -126,10 +127,22 @@ def topics_in_use() -> QuerySet:
 
 
 def theme_detail(*, pk: int, user) -> Theme:
-    """A theme with everything its page shows but the questions. Raises ``Theme.DoesNotExist``."""
+    """A theme with everything its page shows but the questions. Raises ``Theme.DoesNotExist``.
+
+    The theme and what it shows of others are kept per version of the theme pages
+    (``themes.receivers.PAGES``); its counts and the user's interest are read fresh (one query).
+    """
+    current = _annotated(user).filter(pk=pk).values("interest_count", "presenter_count", "updated_at", "is_interested")
+    fresh = current.get()
+    theme = PAGES.cached(PAGES.key("theme", pk), lambda: _theme_with_details(pk))
+    for name, value in fresh.items():
+        setattr(theme, name, value)
+    return theme
+
+
+def _theme_with_details(pk: int) -> Theme:
     return (
-        _annotated(user)
-        .select_related("proposer", "proposer__organisation", "meeting", "sheet", "state_changed_by")
+        Theme.objects.select_related("proposer", "proposer__organisation", "meeting", "sheet", "state_changed_by")
         .prefetch_related(
             "topics",
             Prefetch(
@@ -191,20 +204,26 @@ def theme_page(*, pk: int, user) -> dict:
 
 
 def theme_questions(*, theme: Theme, user, include_hidden: bool = False) -> list[Question]:
-    """Questions, unanswered first, most up-voted first."""
-    queryset = (
-        Question.objects.filter(theme=theme)
+    """Questions, unanswered first, most up-voted first, with ``has_voted`` for ``user``.
+
+    The list is kept per version of the theme pages (a question, an answer or a vote bumps it);
+    which ones the user voted for is read fresh (one query)."""
+    questions = PAGES.cached(PAGES.key("questions", theme.pk), lambda: _questions_of(theme.pk))
+    voted = set(QuestionVote.objects.filter(member=user, question__theme=theme.pk).values_list("question", flat=True))
+    shown = [question for question in questions if include_hidden or question.hidden_at is None]
+    for question in shown:
+        question.has_voted = question.pk in voted
+    return shown
+
+
+def _questions_of(theme_pk: int) -> list[Question]:
+    return list(
+        Question.objects.filter(theme=theme_pk)
         .select_related("author", "answered_by")
-        .annotate(
-            vote_count=Count("votes"),
-            has_voted=Exists(QuestionVote.objects.filter(question=OuterRef("pk"), member=user)),
-        )
+        .annotate(vote_count=Count("votes"))
         .annotate(is_answered=_flag(Q(answered_at__isnull=False)))
         .order_by("is_answered", "-vote_count", "created_at", "pk")
     )
-    if not include_hidden:
-        queryset = queryset.filter(hidden_at__isnull=True)
-    return list(queryset)
 
 
 def theme_followers(*, theme: Theme, exclude=None) -> QuerySet:

@@ -13,6 +13,7 @@ from ..enums import (
     OPEN_STATES,
     PRESENTING_STATUSES,
 )
+from ..kept import PAGES
 from ..models import (
     Question,
     QuestionVote,
@@ -37,6 +38,7 @@ def question_vote(*, question: Question, member, voted: bool) -> int:
         if question.author_id == member.pk:
             raise ThemeError(_("You cannot up-vote your own question."))
         QuestionVote.objects.bulk_create([QuestionVote(question=question, member=member)], ignore_conflicts=True)
+        PAGES.changed()  # a bulk write sends no signal: the kept questions show the new count
     else:
         QuestionVote.objects.filter(question=question, member=member).delete()
     return QuestionVote.objects.filter(question=question).count()

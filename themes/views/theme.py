@@ -29,8 +29,8 @@ from ..forms import (
     TransitionForm,
 )
 from ..interest import interest_form
+from ..kept import CARDS
 from ..models import Theme
-from ..receivers import CARDS
 from .common import PAGE_SIZE, _back, _is_htmx, _theme
 
 
