@@ -19,14 +19,6 @@ pytestmark = pytest.mark.django_db
 URL = reverse("themes:list")
 
 
-@pytest.fixture
-def viewer(client):
-    member = UserFactory(display_name="Viewer Member")
-    client.force_login(member)
-    client.member = member
-    return client
-
-
 def _backlog(client) -> str:
     response = client.get(URL)
     assert response.status_code == 200

@@ -12,14 +12,6 @@ from themes.tests.factories import QuestionFactory, ThemeFactory, presenter
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def viewer(client):
-    member = UserFactory(display_name="Viewer Member")
-    client.force_login(member)
-    client.member = member
-    return client
-
-
 def _page(client, theme) -> str:
     response = client.get(f"/themes/{theme.pk}/")
     assert response.status_code == 200
