@@ -115,6 +115,27 @@ def fill_slots(html: str, slots: dict[str, str]) -> SafeString:
     return mark_safe(SLOT.sub(lambda found: slots.get(found.group(1), ""), html))  # noqa: S308 — our own output
 
 
+# The members' dashboards (``portal.kept``): saves and deletions of what they show bump it; an
+# app that writes such rows in bulk (no signal) bumps it itself.
+DASHBOARDS = Fragments("dashboards")
+
+
+def cached_under(families: tuple[Fragments, ...], key: str, render):
+    """A fragment that depends on several families: kept until one of their versions moves or the
+    moment it names passes. ``render()`` returns ``(value, until)``, ``until`` the time (epoch
+    seconds) at which the clock alone changes what it shows. One round trip when it is kept."""
+    found = cache.get_many([*(family.version_key for family in families), key])
+    versions = tuple(found.get(family.version_key) or family.version() for family in families)
+    kept = found.get(key)
+    now = time.time()
+    if kept is not None and kept[0] == versions and kept[2] > now:
+        return kept[1]
+    value, until = render()
+    if until > now:
+        cache.set(key, (versions, value, until), timeout=min(FRAGMENT_TIMEOUT, int(until - now) + 1))
+    return value
+
+
 def every_family_changed() -> None:
     """Invalidate every family: after writes that send no signal (the demo data's bulk writes)."""
     for fragments in Fragments.families:

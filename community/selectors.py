@@ -169,10 +169,15 @@ def audit_entries(*, kind: str = "") -> QuerySet[AuditEntry]:
 
 def is_newcomer(member, *, now=None) -> bool:
     """Whether an approved member was approved less than ``settings.FIRST_STEPS_DAYS`` ago (no query)."""
+    ends = newcomer_until(member)
+    return ends is not None and ends > (now or timezone.now())
+
+
+def newcomer_until(member):
+    """When an approved member stops being a newcomer (None if not approved)."""
     if not (member.is_approved and member.state_changed_at):
-        return False
-    now = now or timezone.now()
-    return member.state_changed_at > now - timedelta(days=settings.FIRST_STEPS_DAYS)
+        return None
+    return member.state_changed_at + timedelta(days=settings.FIRST_STEPS_DAYS)
 
 
 def newcomers_without_buddy(*, now=None, limit: int = 50) -> QuerySet:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit, slots
 from .enums import DIGEST_FREQUENCIES, DIGEST_TOPICS, AuditKind, MemberState, NotificationFrequency
+from .fragments import DASHBOARDS
 from .models import MemberLanguage, Organisation
 from .receivers import DIRECTORY
 
@@ -330,4 +331,6 @@ def onboarding_mark_read(*, member) -> bool:
         get_user_model().objects.filter(pk=member.pk, onboarding_read_at__isnull=True).update(onboarding_read_at=now)
     )
     member.onboarding_read_at = now
+    if updated:
+        DASHBOARDS.changed()  # an update sends no signal: the first steps tick this one
     return bool(updated)

@@ -3,11 +3,13 @@
 import rules
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from . import selectors, services
 from .models import RSVP, ActionItem, Attendance, Minutes, Resource
+from .rules import JOIN_OPENS_BEFORE
 
 SEARCH_LIMIT = 10
 
@@ -22,12 +24,22 @@ def dashboard_panels(user) -> list[dict]:
             "my_response": meeting.my_response if meeting else None,
             "full": full,
             "can_join": rules.has_perm("meetings.join_meeting", user, meeting) if meeting else False,
+            # The clock opens the link, starts the meeting (answers close) and ends it (the next one shows).
+            "changes_at": _next_moment(meeting),
         }
     ]
     actions = selectors.open_actions_for(user)
     if actions:
         panels.append({"template": "meetings/includes/_dashboard_actions.html", "actions": actions})
     return panels
+
+
+def _next_moment(meeting):
+    if meeting is None:
+        return None
+    now = timezone.now()
+    moments = [meeting.starts_at - JOIN_OPENS_BEFORE, meeting.starts_at, meeting.ends_at]
+    return min((moment for moment in moments if moment > now), default=None)
 
 
 def digest_sections(member, windows) -> list[dict]:

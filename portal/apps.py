@@ -28,3 +28,7 @@ class PortalConfig(AppConfig):
         )
         meetings_slots.fill(meeting_sections_of=composition.meeting_sections)
         reminders_slots.fill(digest_sections_of=composition.digest_sections)
+
+        from . import kept
+
+        kept.connect()

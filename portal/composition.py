@@ -136,7 +136,16 @@ def first_steps_panel(user) -> list[dict]:
     if not steps or all(step["done"] for step in steps):
         return []
     done = sum(1 for step in steps if step["done"])
-    return [{"template": "portal/panels/_first_steps.html", "steps": steps, "done": done, "total": len(steps)}]
+    ends = community_selectors.newcomer_until(user)
+    return [
+        {
+            "template": "portal/panels/_first_steps.html",
+            "steps": steps,
+            "done": done,
+            "total": len(steps),
+            "changes_at": ends,
+        }
+    ]
 
 
 def profile_sections(member, viewer) -> list[dict]:

@@ -1,12 +1,27 @@
 """The composed pages: the dashboard (the search has its own app, ``search``)."""
 
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from community.enums import DIGEST_TOPICS
-from community.rules import is_member
+from community.fragments import DASHBOARDS, cached_under
+from community.receivers import DIRECTORY
+from community.rules import is_facilitator, is_guide_editor, is_member
+from guide.cache import GUIDE
+from meetings.kept import MEETINGS
+from themes.kept import CARDS
 
 from . import composition
+from .kept import changes_at
+
+# The families a member's dashboard depends on (see ``portal.kept``).
+DASHBOARD_FAMILIES = (DASHBOARDS, GUIDE, DIRECTORY, CARDS, MEETINGS)
+# Rendered in the kept panels instead of the form token, which belongs to the browser's session.
+TOKEN_SLOT = "kept-form-token-slot"
 
 
 def home(request):
@@ -15,8 +30,27 @@ def home(request):
         return render(request, "portal/landing.html")
     if not is_member(request.user):
         return redirect("community:waiting")
-    panels = composition.dashboard_panels(request.user)
-    return render(request, "portal/dashboard.html", {"panels": panels, "summary": _since_last_visit(request.user)})
+    return render(request, "portal/dashboard.html", {"body": _dashboard_body(request)})
+
+
+def _dashboard_body(request) -> str:
+    """The dashboard's panels, kept per member (see ``portal.kept``) but for facilitators and editors."""
+    user = request.user
+
+    def rendered(token: str) -> tuple[str, float]:
+        now = timezone.now()
+        panels = composition.dashboard_panels(user)
+        context = {"panels": panels, "summary": _since_last_visit(user), "csrf_token": token}
+        html = render_to_string("portal/includes/_dashboard_body.html", context, request)
+        return html, changes_at(panels, now).timestamp()
+
+    if request.GET or is_facilitator(user) or is_guide_editor(user):
+        return rendered(get_token(request))[0]
+    visit = user.previous_visit_at.timestamp() if user.previous_visit_at else ""
+    zone = timezone.get_current_timezone_name()
+    key = ":".join(str(part) for part in ("dashboard", user.pk, get_language(), zone, visit))
+    html = cached_under(DASHBOARD_FAMILIES, key, lambda: rendered(TOKEN_SLOT))
+    return mark_safe(html.replace(TOKEN_SLOT, get_token(request)))  # noqa: S308 — our own template's output
 
 
 def _since_last_visit(user) -> dict | None:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.fragments import DASHBOARDS
 from community.models import User
 
 from .. import signals
@@ -30,6 +31,7 @@ def attendance_record(*, meeting: Meeting, present: Iterable[User], by: User) ->
     Attendance.objects.bulk_create(
         Attendance(meeting=locked, member_id=pk, recorded_by=by) for pk in sorted(wanted - existing)
     )
+    DASHBOARDS.changed()  # a bulk write sends no signal
     return wanted
 
 
