@@ -9,6 +9,7 @@ the fragments are read in one round trip to the cache. Families are instances of
 
 import re
 import time
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.db import transaction
@@ -115,9 +116,14 @@ def fill_slots(html: str, slots: dict[str, str]) -> SafeString:
     return mark_safe(SLOT.sub(lambda found: slots.get(found.group(1), ""), html))  # noqa: S308 — our own output
 
 
-# The members' dashboards (``portal.kept``): saves and deletions of what they show bump it; an
-# app that writes such rows in bulk (no signal) bumps it itself.
-DASHBOARDS = Fragments("dashboards")
+# The pages kept per member (``portal.kept``: the dashboard, a meeting's page): saves and
+# deletions of what they show bump it; an app that writes such rows in bulk (no signal) bumps it itself.
+MEMBER_PAGES = Fragments("member-pages")
+# A page kept per member lasts at most this long (what the clock changes that no page names).
+KEPT_AT_MOST = timedelta(minutes=5)
+# Written in a kept page instead of the form token, which belongs to the browser's session: put
+# back with the reader's own token on every view.
+TOKEN_SLOT = "kept-form-token-slot"
 
 
 def cached_under(families: tuple[Fragments, ...], key: str, render):
@@ -134,6 +140,30 @@ def cached_under(families: tuple[Fragments, ...], key: str, render):
     if until > now:
         cache.set(key, (versions, value, until), timeout=min(FRAGMENT_TIMEOUT, int(until - now) + 1))
     return value
+
+
+def kept_for_reader(request, parts: tuple, families: tuple[Fragments, ...], render, *, fresh: bool = False):
+    """A page part kept per reader (``parts`` name it: the page, its object, the reader, ...) in the
+    current language and time zone, under ``families``; or rendered now when ``fresh``.
+
+    ``render(token)`` renders with ``token`` as the form token and returns ``(value, until)``
+    (see ``cached_under``); kept parts hold ``TOKEN_SLOT`` instead, which ``with_token`` replaces.
+    """
+    from django.middleware.csrf import get_token
+    from django.utils import timezone
+
+    if fresh:
+        return render(get_token(request))[0]
+    zone = timezone.get_current_timezone_name()
+    key = ":".join(str(part) for part in (*parts, get_language(), zone))
+    return cached_under(families, key, lambda: render(TOKEN_SLOT))
+
+
+def with_token(request, html: str) -> SafeString:
+    """A kept part with the reader's own form token in place of ``TOKEN_SLOT``."""
+    from django.middleware.csrf import get_token
+
+    return mark_safe(html.replace(TOKEN_SLOT, get_token(request)))  # noqa: S308 — our own template's output
 
 
 def every_family_changed() -> None:

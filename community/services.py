@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit, slots
 from .enums import DIGEST_FREQUENCIES, DIGEST_TOPICS, AuditKind, MemberState, NotificationFrequency
-from .fragments import DASHBOARDS
+from .fragments import MEMBER_PAGES
 from .models import MemberLanguage, Organisation
 from .receivers import DIRECTORY
 
@@ -332,5 +332,5 @@ def onboarding_mark_read(*, member) -> bool:
     )
     member.onboarding_read_at = now
     if updated:
-        DASHBOARDS.changed()  # an update sends no signal: the first steps tick this one
+        MEMBER_PAGES.changed()  # an update sends no signal: the first steps tick this one
     return bool(updated)

@@ -3,13 +3,12 @@
 import rules
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from . import selectors, services
 from .models import RSVP, ActionItem, Attendance, Minutes, Resource
-from .rules import JOIN_OPENS_BEFORE
+from .rules import next_moment
 
 SEARCH_LIMIT = 10
 
@@ -25,21 +24,13 @@ def dashboard_panels(user) -> list[dict]:
             "full": full,
             "can_join": rules.has_perm("meetings.join_meeting", user, meeting) if meeting else False,
             # The clock opens the link, starts the meeting (answers close) and ends it (the next one shows).
-            "changes_at": _next_moment(meeting),
+            "changes_at": next_moment(meeting) if meeting else None,
         }
     ]
     actions = selectors.open_actions_for(user)
     if actions:
         panels.append({"template": "meetings/includes/_dashboard_actions.html", "actions": actions})
     return panels
-
-
-def _next_moment(meeting):
-    if meeting is None:
-        return None
-    now = timezone.now()
-    moments = [meeting.starts_at - JOIN_OPENS_BEFORE, meeting.starts_at, meeting.ends_at]
-    return min((moment for moment in moments if moment > now), default=None)
 
 
 def digest_sections(member, windows) -> list[dict]:

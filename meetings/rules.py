@@ -27,6 +27,14 @@ def rsvp_open(user, meeting) -> bool:
 JOIN_OPENS_BEFORE = timedelta(minutes=15)
 
 
+def next_moment(meeting, now=None):
+    """The next moment the clock alone changes what a meeting's pages show: its link opening, its
+    start (answers close), its end (the next meeting comes first). None once it is over."""
+    now = now or timezone.now()
+    moments = (meeting.starts_at - JOIN_OPENS_BEFORE, meeting.starts_at, meeting.ends_at)
+    return min((moment for moment in moments if moment > now), default=None)
+
+
 def join_open_at(meeting, now=None) -> bool:
     """Whether the meeting's online link is offered as a button now: a published meeting with a
     link, from ``JOIN_OPENS_BEFORE`` its start until its end."""

@@ -13,9 +13,13 @@ def _no_sections(meeting, viewer) -> list[dict]:
 
 
 meeting_sections: Callable[..., list[dict]] = _no_sections
+# The fragment families (``community.fragments``) whose changes those sections show: a kept
+# meeting page depends on them too.
+section_families: tuple = ()
 
 
-def fill(*, meeting_sections_of) -> None:
-    """Hand meetings the composed function (called from ``PortalConfig.ready``)."""
-    global meeting_sections
+def fill(*, meeting_sections_of, section_families_of: tuple = ()) -> None:
+    """Hand meetings the composed function and its families (called from ``PortalConfig.ready``)."""
+    global meeting_sections, section_families
     meeting_sections = meeting_sections_of
+    section_families = tuple(section_families_of)

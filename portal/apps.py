@@ -26,7 +26,9 @@ class PortalConfig(AppConfig):
             close_digest_of=digest_closing_create,
             onboarding_chapter_path_of=first_steps.onboarding_chapter_path,
         )
-        meetings_slots.fill(meeting_sections_of=composition.meeting_sections)
+        meetings_slots.fill(
+            meeting_sections_of=composition.meeting_sections, section_families_of=composition.MEETING_SECTION_FAMILIES
+        )
         reminders_slots.fill(digest_sections_of=composition.digest_sections)
 
         from . import kept

@@ -31,6 +31,7 @@ from community import services as community_services
 from community.fragments import every_family_changed
 from guide import hooks as guide_parts
 from guide import services as guide_services
+from guide.cache import GUIDE
 from meetings import hooks as meetings_parts
 from meetings import services as meetings_services
 from meetings.networking import hooks as networking_parts
@@ -39,6 +40,7 @@ from meetings.reminders import hooks as reminders_parts
 from reports import hooks as reports_parts
 from themes import hooks as themes_parts
 from themes import services as themes_services
+from themes.kept import PAGES
 
 from . import first_steps as first_steps_parts
 
@@ -72,6 +74,9 @@ MEETING_SECTIONS = (
     guide_parts.meeting_sections,
     reports_parts.meeting_sections,
 )
+
+# What the meeting sections above read, by family of kept fragments: a kept meeting page depends on them.
+MEETING_SECTION_FAMILIES = (GUIDE, PAGES)
 
 DIGEST_SECTIONS = (
     meetings_parts.digest_sections,

@@ -1,14 +1,11 @@
 """The composed pages: the dashboard (the search has its own app, ``search``)."""
 
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 
 from community.enums import DIGEST_TOPICS
-from community.fragments import DASHBOARDS, cached_under
+from community.fragments import MEMBER_PAGES, kept_for_reader, with_token
 from community.receivers import DIRECTORY
 from community.rules import is_facilitator, is_guide_editor, is_member
 from guide.cache import GUIDE
@@ -19,9 +16,7 @@ from . import composition
 from .kept import changes_at
 
 # The families a member's dashboard depends on (see ``portal.kept``).
-DASHBOARD_FAMILIES = (DASHBOARDS, GUIDE, DIRECTORY, CARDS, MEETINGS)
-# Rendered in the kept panels instead of the form token, which belongs to the browser's session.
-TOKEN_SLOT = "kept-form-token-slot"
+DASHBOARD_FAMILIES = (MEMBER_PAGES, GUIDE, DIRECTORY, CARDS, MEETINGS)
 
 
 def home(request):
@@ -44,13 +39,10 @@ def _dashboard_body(request) -> str:
         html = render_to_string("portal/includes/_dashboard_body.html", context, request)
         return html, changes_at(panels, now).timestamp()
 
-    if request.GET or is_facilitator(user) or is_guide_editor(user):
-        return rendered(get_token(request))[0]
     visit = user.previous_visit_at.timestamp() if user.previous_visit_at else ""
-    zone = timezone.get_current_timezone_name()
-    key = ":".join(str(part) for part in ("dashboard", user.pk, get_language(), zone, visit))
-    html = cached_under(DASHBOARD_FAMILIES, key, lambda: rendered(TOKEN_SLOT))
-    return mark_safe(html.replace(TOKEN_SLOT, get_token(request)))  # noqa: S308 — our own template's output
+    fresh = bool(request.GET) or is_facilitator(user) or is_guide_editor(user)
+    html = kept_for_reader(request, ("dashboard", user.pk, visit), DASHBOARD_FAMILIES, rendered, fresh=fresh)
+    return with_token(request, html)
 
 
 def _since_last_visit(user) -> dict | None:

@@ -51,7 +51,9 @@ class SessionForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, proposed=(), **kwargs):
+    def __init__(self, *args, proposed=(), editing: bool = False, **kwargs):
+        """``proposed``: the members going to the meeting (a new session) or taking part already
+        (``editing``); more than ``LISTED_AT_MOST`` are taken with one tick instead of listed."""
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = (
             get_user_model().objects.approved().select_related("organisation").order_by("display_name", "pk")
@@ -59,11 +61,19 @@ class SessionForm(forms.Form):
         # A crowd going: one tick takes them all; the list holds only the members found or ticked.
         self.crowd = list(proposed) if len(proposed) > LISTED_AT_MOST else []
         if self.crowd:
-            self.fields["everyone_going"].label = ngettext(
-                "All %(count)d member going to the meeting",
-                "All %(count)d members going to the meeting",
-                len(self.crowd),
-            ) % {"count": len(self.crowd)}
+            if editing:
+                label = ngettext(
+                    "All %(count)d member taking part now",
+                    "All %(count)d members taking part now",
+                    len(self.crowd),
+                )
+            else:
+                label = ngettext(
+                    "All %(count)d member going to the meeting",
+                    "All %(count)d members going to the meeting",
+                    len(self.crowd),
+                )
+            self.fields["everyone_going"].label = label % {"count": len(self.crowd)}
             self.fields["members"].label = _("Other members taking part")
             self.fields["members"].help_text = _("Listed: the members you find and tick.")
         else:

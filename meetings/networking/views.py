@@ -105,10 +105,13 @@ def session_edit(request, meeting_pk: int, session_pk: int):
     if session.state not in (SessionState.SETUP, SessionState.READY):
         messages.error(request, _("The session has started: its set-up can no longer change."))
         return _session_url(session)
+    participants = list(selectors.participants_of(session))
+    taking_part = [p.member_id for p in participants if p.member_id]
+    crowd = {"proposed": taking_part, "editing": True}
     if finding(request):
-        form = SessionForm(initial=_posted(request))
+        form = SessionForm(initial=_posted(request), **crowd)
     elif request.method == "POST":
-        form = SessionForm(request.POST)
+        form = SessionForm(request.POST, **crowd)
         if form.is_valid():
             try:
                 services.session_update(session=session, by=request.user, **form.service_kwargs())
@@ -118,10 +121,11 @@ def session_edit(request, meeting_pk: int, session_pk: int):
                 messages.success(request, _("Set-up saved."))
                 return _session_url(session)
     else:
-        participants = list(selectors.participants_of(session))
+        # A crowd is kept with one tick; a few are listed, ticked.
+        who = {"everyone_going": True} if len(taking_part) > LISTED_AT_MOST else {"members": taking_part}
         form = SessionForm(
             initial={
-                "members": [p.member_id for p in participants if p.member_id],
+                **who,
                 "guests": "\n".join(
                     f"{p.guest_name}, {p.centre_label}" if p.centre_label else p.guest_name
                     for p in participants
@@ -131,7 +135,8 @@ def session_edit(request, meeting_pk: int, session_pk: int):
                 "rounds": session.rounds,
                 "round_minutes": session.round_minutes,
                 "prompts": "\n".join(session.prompts),
-            }
+            },
+            **crowd,
         )
     return render(
         request,

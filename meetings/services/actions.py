@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.fragments import DASHBOARDS
+from community.fragments import MEMBER_PAGES
 from community.models import User
 
 from ..enums import MeetingState
@@ -71,7 +71,7 @@ def _actions_write(*, meeting: Meeting, changes: list[ActionChange], by: User) -
     for action in updated:
         action.updated_at = now
     ActionItem.objects.bulk_update(updated, ["text", "owner", "due_on", "updated_by", "updated_at"])
-    DASHBOARDS.changed()  # bulk writes send no signal: the owners' dashboards list their actions
+    MEMBER_PAGES.changed()  # bulk writes send no signal: the owners' dashboards list their actions
     return list(ActionItem.objects.filter(meeting=meeting).order_by("due_on", "pk"))
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import translation
 
+from community.fragments import MEMBER_PAGES
 from community.models import User
 
 from ..enums import AgendaKind
@@ -68,6 +69,7 @@ def _renumber(meeting: Meeting) -> list[AgendaItem]:
     for index, each in enumerate(items):
         each.position = index
     AgendaItem.objects.bulk_update(items, ["position"])
+    MEMBER_PAGES.changed()  # a bulk write sends no signal
     return items
 
 
@@ -82,6 +84,7 @@ def agenda_item_move(*, item: AgendaItem, by: User, direction: str) -> None:
     if 0 <= other < len(items):
         items[index].position, items[other].position = items[other].position, items[index].position
         AgendaItem.objects.bulk_update([items[index], items[other]], ["position"])
+        MEMBER_PAGES.changed()  # a bulk write sends no signal
         _note_change(locked, by=by, reason=f"agenda item moved {direction}: {item.title}"[:100])
 
 
@@ -133,6 +136,7 @@ def bookstore_item_release(*, item_id: int) -> None:
 def agenda_item_retitle(*, item_id: int, title: str) -> None:
     """Follow a new title of what an item presents (truncated to the item's 200 characters)."""
     AgendaItem.objects.filter(pk=item_id).update(title=title[:200])
+    MEMBER_PAGES.changed()  # an update sends no signal
 
 
 def agenda_item_leads_set(*, item_id: int, leads: Iterable[User]) -> None:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.fragments import DASHBOARDS
+from community.fragments import MEMBER_PAGES
 from community.models import User
 
 from .. import signals
@@ -31,7 +31,7 @@ def attendance_record(*, meeting: Meeting, present: Iterable[User], by: User) ->
     Attendance.objects.bulk_create(
         Attendance(meeting=locked, member_id=pk, recorded_by=by) for pk in sorted(wanted - existing)
     )
-    DASHBOARDS.changed()  # a bulk write sends no signal
+    MEMBER_PAGES.changed()  # a bulk write sends no signal
     return wanted
 
 

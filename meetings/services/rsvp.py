@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.fragments import DASHBOARDS
+from community.fragments import MEMBER_PAGES
 from community.models import User
 
 from ..enums import MeetingState, RSVPResponse
@@ -47,7 +47,7 @@ def _promote_waitlist(meeting: Meeting) -> list[RSVP]:
         rsvp.waitlisted_at = None
         rsvp.updated_at = now
     RSVP.objects.bulk_update(promoted, ["response", "waitlisted_at", "updated_at"])
-    DASHBOARDS.changed()  # a bulk write sends no signal
+    MEMBER_PAGES.changed()  # a bulk write sends no signal
     if promoted:
         from ..tasks import send_waitlist_promotion
 

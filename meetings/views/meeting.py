@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import facilitator_required, member_required
-from community.fragments import KEPT_PAGES
+from community.fragments import KEPT_AT_MOST, KEPT_PAGES, MEMBER_PAGES, kept_for_reader, with_token
 from community.languages import content_language_of
-from community.rules import is_facilitator
+from community.receivers import DIRECTORY
+from community.rules import is_facilitator, is_guide_editor
 
 from .. import selectors, services, slots
 from ..enums import MeetingState, RSVPResponse
@@ -30,6 +31,7 @@ from ..forms import (
 )
 from ..kept import MEETINGS
 from ..models import Meeting
+from ..rules import next_moment
 from .common import _back, _form_error
 
 PAST_PER_PAGE = 12
@@ -125,12 +127,28 @@ def _suggested_initial(user, now) -> dict:
 @member_required
 @require_GET
 def meeting_detail(request, pk: int):
-    context = selectors.meeting_page(pk=pk, user=request.user)
-    context["sections"] = slots.meeting_sections(context["meeting"], request.user)
-    context["resource_form"] = ResourceForm()
-    # The page names the first few people; facilitators page through every answer.
-    context["answers_url"] = reverse("meetings:answers", args=[pk]) if is_facilitator(request.user) else ""
-    return render(request, "meetings/detail.html", context)
+    """A meeting's page. A member's is kept rendered until something it shows changes or the
+    meeting's next moment comes (``portal.kept``); facilitators' and editors' are fresh."""
+    user = request.user
+
+    def rendered(token: str) -> tuple[dict, float]:
+        now = timezone.now()
+        context = selectors.meeting_page(pk=pk, user=user)
+        meeting = context["meeting"]
+        context["sections"] = slots.meeting_sections(meeting, user)
+        context["resource_form"] = ResourceForm()
+        # The page names the first few people; facilitators page through every answer.
+        context["answers_url"] = reverse("meetings:answers", args=[pk]) if is_facilitator(user) else ""
+        context["csrf_token"] = token
+        body = render_to_string("meetings/includes/_detail_body.html", context, request)
+        until = min(filter(None, (next_moment(meeting, now), now + KEPT_AT_MOST)))
+        return {"title": meeting.title, "body": body}, until.timestamp()
+
+    families = (MEMBER_PAGES, MEETINGS, DIRECTORY, *slots.section_families)
+    fresh = bool(request.GET) or is_facilitator(user) or is_guide_editor(user)
+    page = kept_for_reader(request, ("meeting-page", pk, user.pk), families, rendered, fresh=fresh)
+    body = with_token(request, page["body"])
+    return render(request, "meetings/detail.html", {"title": page["title"], "body": body})
 
 
 ANSWERS_PER_PAGE = 50

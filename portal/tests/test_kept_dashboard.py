@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from community import services as community_services
-from community.fragments import DASHBOARDS, cached_under
+from community.fragments import MEMBER_PAGES, cached_under
 from community.tests.factories import UserFactory, pending_member
 from guide.enums import ContributionState
 from guide.tests.factories import ContributionFactory
@@ -126,9 +126,9 @@ def test_a_kept_fragment_is_rendered_again_once_its_moment_passes():
         rendered.append(1)
         return f"version {len(rendered)}", time.time() + 0.3
 
-    assert cached_under((DASHBOARDS,), "test:moment", render) == "version 1"
-    assert cached_under((DASHBOARDS,), "test:moment", render) == "version 1"
+    assert cached_under((MEMBER_PAGES,), "test:moment", render) == "version 1"
+    assert cached_under((MEMBER_PAGES,), "test:moment", render) == "version 1"
     time.sleep(0.4)
-    assert cached_under((DASHBOARDS,), "test:moment", render) == "version 2"
-    DASHBOARDS.changed()
-    assert cached_under((DASHBOARDS,), "test:moment", render) == "version 3"
+    assert cached_under((MEMBER_PAGES,), "test:moment", render) == "version 2"
+    MEMBER_PAGES.changed()
+    assert cached_under((MEMBER_PAGES,), "test:moment", render) == "version 3"

@@ -6,7 +6,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.fragments import DASHBOARDS
+from community.fragments import MEMBER_PAGES
 from community.languages import content_language_of
 from community.rules import is_facilitator
 from meetings import services as meetings_services
@@ -238,7 +238,7 @@ def theme_counts_refresh(*, theme_ids) -> None:
         interest_count=_counted(ThemeInterest.objects.filter(theme=OuterRef("pk"))),
         presenter_count=_counted(PresenterRole.objects.filter(theme=OuterRef("pk"), status__in=SLOT_STATUSES)),
     )
-    DASHBOARDS.changed()  # the dashboards show these counts; an update sends no signal
+    MEMBER_PAGES.changed()  # the dashboards show these counts; an update sends no signal
 
 
 @transaction.atomic

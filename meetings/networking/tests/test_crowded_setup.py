@@ -80,3 +80,41 @@ def test_a_small_meeting_still_lists_everyone_going_ticked(host, meeting):
 
     assert "everyone_going" not in page
     assert all(member.display_name in page for member in few)
+
+
+def _crowded_session(host, meeting, extra: int = 2):
+    crowd = going_members(meeting, LISTED_AT_MOST + extra, centres=6)
+    assert host.post(_index(meeting), _setup(everyone_going="on")).status_code == 302
+    session = NetworkingSession.objects.get()
+    edit = reverse("meetings:networking:edit", kwargs={"meeting_pk": meeting.pk, "session_pk": session.pk})
+    return crowd, session, edit
+
+
+def test_editing_a_crowded_session_keeps_them_with_one_tick_and_lists_nobody(host, meeting):
+    crowd, _session, edit = _crowded_session(host, meeting)
+
+    page = host.get(edit).content.decode()
+
+    assert f"All {LISTED_AT_MOST + 2} members taking part now" in page
+    assert TICKED.search(page)
+    assert crowd[0].display_name not in page
+
+
+def test_the_edit_page_keeps_its_size_as_the_crowd_grows(host, meeting):
+    _crowd, session, edit = _crowded_session(host, meeting)
+    small = len(host.get(edit).content)
+    more = going_members(meeting, 40, centres=6)
+    session.participants.bulk_create([session.participants.model(session=session, member=m) for m in more])
+
+    assert len(host.get(edit).content) <= small + 100
+
+
+def test_an_edit_keeps_the_crowd_and_adds_a_member_found(host, meeting):
+    crowd, session, edit = _crowded_session(host, meeting)
+    colleague = UserFactory(display_name="Zélie Colleague")
+
+    response = host.post(edit, _setup(everyone_going="on", members=[colleague.pk]))
+
+    assert response.status_code == 302
+    taking_part = set(session.participants.values_list("member_id", flat=True))
+    assert taking_part == {member.pk for member in crowd} | {colleague.pk}
