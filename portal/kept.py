@@ -11,7 +11,9 @@ end): the panels say when, and a kept dashboard lasts at most ``KEPT_AT_MOST`` a
 
 A meeting's page is kept the same way per member (``meetings.views.meeting``): its agenda,
 minutes, resources, actions, answers and the sections of the apps built on meetings, until one
-of the same families moves or the meeting's next moment comes.
+of the same families moves or the meeting's next moment comes; so are the meetings list (until
+one of its meetings opens its link, starts or ends), the theme backlog and a theme's page
+(``themes.views.theme``).
 
 Facilitators and guide editors see queues that move with everyone's actions (sign-ups, entries
 to review, reminders sent): their pages are rendered on every view.
@@ -32,9 +34,17 @@ NOT_SHOWN = frozenset({"last_login", "last_seen_at", "previous_visit_at", "passw
 def connect() -> None:
     from community.models import BuddyPairing, MemberLanguage
     from guide.models import CoAuthor, Contribution
-    from meetings.models import RSVP, ActionItem, AgendaItem, Attendance, Meeting, Minutes, Resource
+    from meetings.models import RSVP, ActionItem, AgendaItem, Attendance, CalendarFeed, Meeting, Minutes, Resource
     from meetings.networking.models import NetworkingSession, Participant
-    from themes.models import ExperienceSheet, PresenterRole, Question, SheetAttachment, Theme, ThemeInterest
+    from themes.models import (
+        ExperienceSheet,
+        PresenterRole,
+        Question,
+        QuestionVote,
+        SheetAttachment,
+        Theme,
+        ThemeInterest,
+    )
 
     watch(MEMBER_PAGES, get_user_model(), ignored=NOT_SHOWN)
     for model in (
@@ -58,8 +68,11 @@ def connect() -> None:
         Resource,
         ExperienceSheet,
         SheetAttachment,
+        QuestionVote,
     ):
         watch(MEMBER_PAGES, model)
+    # A calendar feed is made while a page is rendered (it shows then): only a new address bumps.
+    watch(MEMBER_PAGES, CalendarFeed, shown=("token",))
     # Who leads an agenda item is a many-to-many set.
     m2m_changed.connect(_leads_changed, sender=AgendaItem.leads.through, dispatch_uid="member-pages-leads", weak=False)
 

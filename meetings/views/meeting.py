@@ -43,18 +43,30 @@ def meeting_list(request):
     language = request.GET.get("language", "")
     if language not in dict(settings.LANGUAGES):
         language = ""  # an unknown value shows every meeting, like the other lists' filters
-    upcoming, upcoming_ids = selectors.meeting_lists(request.user, language=language)
-    return render(
-        request,
-        "meetings/list.html",
-        {
+    user = request.user
+
+    def rendered(token: str) -> tuple[str, float]:
+        now = timezone.now()
+        upcoming, upcoming_ids = selectors.meeting_lists(user, language=language, now=now)
+        context = {
             "upcoming": upcoming,
             "past_section": _past_section(request, upcoming_ids, language),
-            "feed_url": services.calendar_feed_url(member=request.user),
+            "feed_url": services.calendar_feed_url(member=user),
             "language": language,
             "languages": settings.LANGUAGES,
-        },
-    )
+            "csrf_token": token,
+        }
+        html = render_to_string("meetings/includes/_list_body.html", context, request)
+        # A meeting that opens its link, starts or ends changes the lists.
+        moments = [next_moment(meeting, now) for meeting in upcoming]
+        return html, min(filter(None, (*moments, now + KEPT_AT_MOST))).timestamp()
+
+    page = request.GET.get("page", "1")
+    kept = page.isdigit() and 0 < int(page) <= KEPT_PAGES and set(request.GET) <= {"language", "page"}
+    fresh = not kept or is_facilitator(user) or is_guide_editor(user)
+    parts = ("meetings", user.pk, language, int(page) if kept else "")
+    html = kept_for_reader(request, parts, (MEMBER_PAGES, MEETINGS), rendered, fresh=fresh)
+    return render(request, "meetings/list.html", {"body": with_token(request, html)})
 
 
 def _past_section(request, upcoming_ids: list[int], language: str) -> str:

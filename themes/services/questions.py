@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from community import audit
 from community.enums import AuditKind
+from community.fragments import MEMBER_PAGES
 from community.languages import content_language_of
 from community.rules import is_facilitator
 
@@ -39,6 +40,7 @@ def question_vote(*, question: Question, member, voted: bool) -> int:
             raise ThemeError(_("You cannot up-vote your own question."))
         QuestionVote.objects.bulk_create([QuestionVote(question=question, member=member)], ignore_conflicts=True)
         PAGES.changed()  # a bulk write sends no signal: the kept questions show the new count
+        MEMBER_PAGES.changed()
     else:
         QuestionVote.objects.filter(question=question, member=member).delete()
     return QuestionVote.objects.filter(question=question).count()

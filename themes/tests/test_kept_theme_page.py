@@ -27,10 +27,16 @@ def test_a_second_view_reads_the_kept_theme_and_questions(viewer):
 
     with CaptureQueriesContext(connection) as kept:
         again = _page(viewer, theme)
-
-    # The user, the groups, the theme's counts with the viewer's interest, the viewer's votes.
-    assert len(kept.captured_queries) == 4
-    assert not any("themes_presenterrole" in q["sql"] for q in kept.captured_queries)
+    # The member's page is kept: the session's user and groups only.
+    assert len(kept.captured_queries) == 2
+    other = Client()
+    other.force_login(UserFactory())
+    with CaptureQueriesContext(connection) as read:
+        assert "How many rounds?" in other.get(f"/themes/{theme.pk}/").content.decode()
+    # Another member's first view: the user, the groups, the theme's counts with their interest,
+    # their votes; the theme and its questions come kept.
+    assert len(read.captured_queries) == 4
+    assert not any("themes_presenterrole" in q["sql"] for q in read.captured_queries)
     for shown in ("Rui Almeida", "Events", "How many rounds?"):
         assert shown in first and shown in again
 

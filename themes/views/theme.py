@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from community.access import facilitator_required, member_required
-from community.fragments import fill_slots, kept_view
+from community.fragments import KEPT_AT_MOST, MEMBER_PAGES, fill_slots, kept_for_reader, kept_view, with_token
 from community.languages import content_language_of
+from community.receivers import DIRECTORY
+from community.rules import is_facilitator
 
 from .. import selectors, services
 from ..enums import ThemeSort, ThemeState
@@ -29,7 +31,7 @@ from ..forms import (
     TransitionForm,
 )
 from ..interest import interest_form
-from ..kept import CARDS
+from ..kept import CARDS, PAGES
 from ..models import Theme
 from .common import PAGE_SIZE, _back, _is_htmx, _theme
 
@@ -40,13 +42,21 @@ def theme_list(request):
     for the views worth keeping, kept rendered per version of the cards; each card's interest
     button and count are the viewer's, read with the page (one query) and put in its slot."""
     asked = kept_view(request.GET, KEPT_FILTERS, fixed=KEPT_SORTS)
-    if asked is None:
-        listing = _backlog_listing(request)
-    else:
-        zone = timezone.get_current_timezone_name()
-        listing = CARDS.cached(CARDS.key("backlog", zone, *asked), lambda: _backlog_listing(request))
-    html = fill_slots(listing["html"], _interest_forms(request, listing["ids"]))
-    return render(request, "themes/list.html", {"listing": html})
+
+    def rendered(token: str) -> tuple[str, float]:
+        if asked is None:
+            listing = _backlog_listing(request)
+        else:
+            zone = timezone.get_current_timezone_name()
+            listing = CARDS.cached(CARDS.key("backlog", zone, *asked), lambda: _backlog_listing(request))
+        html = fill_slots(listing["html"], _interest_forms(request, listing["ids"], token))
+        return html, (timezone.now() + KEPT_AT_MOST).timestamp()
+
+    # The viewer's page (their interest under each card) is kept too, until they or the cards change.
+    fresh = asked is None or is_facilitator(request.user)
+    parts = ("backlog", request.user.pk, *(asked or ()))
+    html = kept_for_reader(request, parts, (MEMBER_PAGES, CARDS), rendered, fresh=fresh)
+    return render(request, "themes/list.html", {"listing": with_token(request, html)})
 
 
 KEPT_FILTERS = ("reason", "status", "topic", "language")
@@ -72,10 +82,9 @@ def _backlog_listing(request) -> dict:
     return {"html": html, "ids": [theme.pk for theme in page.object_list]}
 
 
-def _interest_forms(request, ids: list[int]) -> dict[str, str]:
+def _interest_forms(request, ids: list[int], token: str) -> dict[str, str]:
     """The viewer's interest form under each card of the page, by slot name."""
     here = request.get_full_path()
-    token = get_token(request)
     return {
         f"interest-{theme.pk}": interest_form(
             theme_pk=theme.pk,
@@ -129,7 +138,23 @@ def theme_create(request):
 
 @member_required
 def theme_detail(request, pk: int):
-    return render(request, "themes/detail.html", _detail_context(request, pk))
+    """A theme's page, kept per member until something it shows changes (``portal.kept``)."""
+
+    def rendered(token: str) -> tuple[dict, float]:
+        now = timezone.now()
+        context = {**_detail_context(request, pk), "csrf_token": token}
+        theme = context["theme"]
+        body = render_to_string("themes/includes/_detail_body.html", context, request)
+        # Its meeting's start lets the proposer mark it presented.
+        moments = [now + KEPT_AT_MOST]
+        if theme.meeting is not None and theme.meeting.starts_at > now:
+            moments.append(theme.meeting.starts_at)
+        return {"title": theme.title, "body": body}, min(moments).timestamp()
+
+    fresh = bool(request.GET) or is_facilitator(request.user)
+    families = (MEMBER_PAGES, PAGES, CARDS, DIRECTORY)
+    page = kept_for_reader(request, ("theme-page", pk, request.user.pk), families, rendered, fresh=fresh)
+    return render(request, "themes/detail.html", {"title": page["title"], "body": with_token(request, page["body"])})
 
 
 def _detail_context(request, pk: int, question_form: QuestionForm | None = None) -> dict:
