@@ -43,6 +43,8 @@ def test_contribution_from_a_sheet_with_a_co_author_reviewed_on_the_editors_desk
     sign_in(page, "rui@example.org", PASSWORD)
     page.goto(f"/themes/{theme.pk}/")
     page.get_by_role("link", name="Turn into a guide contribution").click()
+    # The fields are there before the page's scripts have run: typing too early sends nothing.
+    page.wait_for_url(re.compile(r"/guide/contribute/"), wait_until="load")
     text = page.get_by_role("textbox", name="Text")
     assert text.input_value().startswith(SHEET_OPENING)
     assert page.get_by_label("Bruno Costa").is_checked()
