@@ -166,6 +166,38 @@ def with_token(request, html: str) -> SafeString:
     return mark_safe(html.replace(TOKEN_SLOT, get_token(request)))  # noqa: S308 — our own template's output
 
 
+def kept_for_visitors(request, families: tuple[Fragments, ...], render_page):
+    """The whole page a visitor gets, kept per address (with its query), language and time zone
+    under ``families``; ``render_page(token)`` renders it with ``token`` as the form token.
+
+    Only a visitor's plain page is kept: a signed-in reader, a visitor with a message waiting or
+    an answer other than 200 gets what ``render_page`` renders now. The caller decides which
+    addresses are worth keeping (a bounded set: no cache is filled by guessing).
+    """
+    from django.contrib.messages import get_messages
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+    from django.utils import timezone
+
+    if request.user.is_authenticated or len(get_messages(request)):
+        return render_page(get_token(request))
+    answered = {}
+
+    def render():
+        response = answered["response"] = render_page(TOKEN_SLOT)
+        if response.status_code != 200 or response.streaming:
+            return "", 0
+        return response.content.decode(response.charset), time.time() + FRAGMENT_TIMEOUT
+
+    zone = timezone.get_current_timezone_name()
+    key = ":".join(("visitor-page", request.get_full_path(), get_language() or "", zone))
+    html = cached_under(families, key, render)
+    response = answered.get("response")
+    if response is not None and (response.status_code != 200 or response.streaming):
+        return response
+    return HttpResponse(with_token(request, html))
+
+
 def every_family_changed() -> None:
     """Invalidate every family: after writes that send no signal (the demo data's bulk writes)."""
     for fragments in Fragments.families:

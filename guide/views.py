@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseNotModified
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import member_required
+from community.fragments import kept_for_visitors, kept_view
 from community.languages import content_language_of
 from community.markdown import render_markdown
 from community.pickers import finding, posted_initial
@@ -41,27 +43,22 @@ def toc(request):
     if len(query) >= 2:
         entries = selectors.published_search(query=query, language=getattr(request, "LANGUAGE_CODE", None))
         results = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "guide/toc.html",
-        {
-            "contents": GUIDE.cached(
-                GUIDE.key("contents"),
-                lambda: render_to_string(
-                    "guide/includes/_toc.html",
-                    {"chapters": selectors.chapters_with_counts(language=get_language())},
-                    request,
-                ),
-            ),
-            "form": form,
-            "query": query,
-            "results": results,
-        },
-    )
+
+    def page(token: str):
+        chapters = {"chapters": selectors.chapters_with_counts(language=get_language())}
+        contents = GUIDE.cached(GUIDE.key("contents"), lambda: render_to_string("guide/includes/_toc.html", chapters, request))
+        context = {"contents": contents, "form": form, "query": query, "results": results, "csrf_token": token}
+        return render(request, "guide/toc.html", context)
+
+    if results is None and kept_view(request.GET, ()) is not None:
+        return kept_for_visitors(request, (GUIDE,), page)
+    return page(get_token(request))
 
 
 # Pages of a chapter cached for visitors; beyond, rendered each time (no cache filled by guessing).
 CACHED_PAGES = 100
+# A chapter's ``?lang=`` values whose pages a visitor gets kept whole (none: the page's language).
+VISITOR_LANGUAGES = ("", *(code for code, _name in settings.LANGUAGES))
 
 
 def _chapter_body(request, chapter: Chapter, page_number: str, *, language: str, show_sources: bool, extra: str):
@@ -102,14 +99,19 @@ def chapter(request, slug):
         # What the page around the body shows of the chapter.
         return {"chapter": {"shown_title": chapter.shown_title, "shown_language": chapter.shown_language}, "body": body}
 
-    if page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES:
-        # Kept with the chapter's title: a reader of a kept page costs no query. A missing
-        # chapter raises before anything is kept.
-        key = GUIDE.key("chapter", slug, language, bool(extra), int(page_number), show_sources)
-        context = GUIDE.cached(key, shown)
-    else:
-        context = shown()
-    return render(request, "guide/chapter.html", {**context, "reader_language": language})
+    def page(token: str):
+        if page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES:
+            # Kept with the chapter's title: a reader of a kept page costs no query. A missing
+            # chapter raises before anything is kept.
+            key = GUIDE.key("chapter", slug, language, bool(extra), int(page_number), show_sources)
+            context = GUIDE.cached(key, shown)
+        else:
+            context = shown()
+        return render(request, "guide/chapter.html", {**context, "reader_language": language, "csrf_token": token})
+
+    if kept_view(request.GET, (), fixed={"lang": VISITOR_LANGUAGES}) is not None:
+        return kept_for_visitors(request, (GUIDE,), page)
+    return page(get_token(request))
 
 
 def _source_initial(request) -> dict:
