@@ -46,7 +46,8 @@ def toc(request):
 
     def page(token: str):
         chapters = {"chapters": selectors.chapters_with_counts(language=get_language())}
-        contents = GUIDE.cached(GUIDE.key("contents"), lambda: render_to_string("guide/includes/_toc.html", chapters, request))
+        toc = "guide/includes/_toc.html"
+        contents = GUIDE.cached(GUIDE.key("contents"), lambda: render_to_string(toc, chapters, request))
         context = {"contents": contents, "form": form, "query": query, "results": results, "csrf_token": token}
         return render(request, "guide/toc.html", context)
 
