@@ -235,4 +235,4 @@ def test_history_names_the_meeting_with_french_typography(client):
 
     html = client.get(f"/themes/{theme.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
 
-    assert "Programmé : Réunion de mai" in html
+    assert "Programmé\u00a0: Réunion de mai" in html  # a no-break space before the colon
