@@ -168,33 +168,25 @@ def with_token(request, html: str) -> SafeString:
 
 def kept_for_visitors(request, families: tuple[Fragments, ...], render_page):
     """The whole page a visitor gets, kept per address (with its query), language and time zone
-    under ``families``; ``render_page(token)`` renders it with ``token`` as the form token.
+    under ``families`` (``kept_for_reader``); ``render_page(token)`` renders it (a 200 page, or
+    raises) with ``token`` as the form token.
 
-    Only a visitor's plain page is kept: a signed-in reader, a visitor with a message waiting or
-    an answer other than 200 gets what ``render_page`` renders now. The caller decides which
-    addresses are worth keeping (a bounded set: no cache is filled by guessing).
+    A signed-in reader or a visitor with a message waiting gets the page rendered now. The caller
+    decides which addresses are worth keeping (a bounded set: no cache is filled by guessing).
     """
     from django.contrib.messages import get_messages
     from django.http import HttpResponse
-    from django.middleware.csrf import get_token
-    from django.utils import timezone
 
-    if request.user.is_authenticated or len(get_messages(request)):
+    fresh = request.user.is_authenticated or bool(len(get_messages(request)))
+    if fresh:
+        from django.middleware.csrf import get_token
+
         return render_page(get_token(request))
-    answered = {}
 
-    def render():
-        response = answered["response"] = render_page(TOKEN_SLOT)
-        if response.status_code != 200 or response.streaming:
-            return "", 0
-        return response.content.decode(response.charset), time.time() + FRAGMENT_TIMEOUT
+    def render(token: str):
+        return render_page(token).content.decode(), time.time() + FRAGMENT_TIMEOUT
 
-    zone = timezone.get_current_timezone_name()
-    key = ":".join(("visitor-page", request.get_full_path(), get_language() or "", zone))
-    html = cached_under(families, key, render)
-    response = answered.get("response")
-    if response is not None and (response.status_code != 200 or response.streaming):
-        return response
+    html = kept_for_reader(request, ("visitor-page", request.get_full_path()), families, render)
     return HttpResponse(with_token(request, html))
 
 

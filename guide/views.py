@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from community.access import member_required
-from community.fragments import kept_for_visitors, kept_view
+from community.fragments import KEPT_PAGES, kept_for_visitors, kept_view
 from community.languages import content_language_of
 from community.markdown import render_markdown
 from community.pickers import finding, posted_initial
@@ -56,8 +56,6 @@ def toc(request):
     return page(get_token(request))
 
 
-# Pages of a chapter cached for visitors; beyond, rendered each time (no cache filled by guessing).
-CACHED_PAGES = 100
 # A chapter's ``?lang=`` values whose pages a visitor gets kept whole (none: the page's language).
 VISITOR_LANGUAGES = ("", *(code for code, _name in settings.LANGUAGES))
 
@@ -101,7 +99,7 @@ def chapter(request, slug):
         return {"chapter": {"shown_title": chapter.shown_title, "shown_language": chapter.shown_language}, "body": body}
 
     def page(token: str):
-        if page_number.isdigit() and 0 < int(page_number) <= CACHED_PAGES:
+        if page_number.isdigit() and 0 < int(page_number) <= KEPT_PAGES:  # far pages: no cache filled by guessing
             # Kept with the chapter's title: a reader of a kept page costs no query. A missing
             # chapter raises before anything is kept.
             key = GUIDE.key("chapter", slug, language, bool(extra), int(page_number), show_sources)
